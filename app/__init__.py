@@ -1,0 +1,62 @@
+"""The application factory. Imports happen inside create_app so server.py can patch for green threads first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from injector import Module
+
+    from app.settings import Settings
+
+
+def create_app(settings: Settings | None = None, modules: Iterable[Module] = ()) -> Flask:
+    """Build the Flask app with Socket.IO, blueprints and wiring; `modules` override bindings."""
+    import logging
+
+    from flask import Flask
+    from flask_cors import CORS
+    from flask_socketio import SocketIO
+    from injector import Injector
+
+    from app import concurrency
+    from app.settings import load_settings
+    from app.web import errors, sockets
+    from app.web.routes import files, health, nodes, parameters, static_ui
+    from app.wiring import AppModule
+
+    settings = settings or load_settings()
+    concurrency.use(settings.async_mode)
+    app = Flask(__name__, static_folder=None)
+    secret, generated = settings.secret_key()
+    if generated:
+        logging.getLogger(__name__).warning(
+            "FLASK_SECRET_KEY is not set: using a random secret for this process.")
+    app.config.update(SECRET_KEY=secret)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    allowed = settings.allowed_origins()
+    CORS(app, origins=allowed)
+
+    def origin_allowed(origin: str | None, environ: dict[str, Any]) -> bool:
+        if origin is None:
+            return True
+        own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+        return origin == own or origin in allowed
+
+    socketio = SocketIO(app, async_mode=settings.async_mode, cors_allowed_origins=origin_allowed,
+                        max_http_buffer_size=settings.max_flow_bytes * 4 + 1_048_576,
+                        logger=False, engineio_logger=False)
+    injector = Injector([AppModule(settings, socketio), *modules])
+    app.extensions["injector"] = injector
+    app.extensions["settings"] = settings
+
+    errors.register(app)
+    for blueprint in (health.bp, nodes.bp, parameters.bp, files.bp, static_ui.bp):
+        app.register_blueprint(blueprint)
+    sockets.register(socketio, injector)
+    return app
+
+
+def socketio_of(app: Flask) -> Any:
+    return app.extensions["socketio"]

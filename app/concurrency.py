@@ -1,0 +1,197 @@
+"""The only module that knows about gevent, eventlet or plain threads (chosen by ASYNC_MODE)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Protocol
+
+_mode = "threading"
+
+
+class Task(Protocol):
+    def kill(self) -> None: ...
+    def join(self, timeout: float | None = None) -> None: ...
+
+
+def patch(mode: str) -> None:
+    """Make the standard library cooperative. Call first thing, before any other import."""
+    if mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    elif mode == "eventlet":
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import eventlet
+
+        eventlet.monkey_patch()
+    use(mode)
+
+
+def use(mode: str) -> None:
+    """Select the backend without patching (tests and already-patched processes)."""
+    global _mode
+    if mode not in ("gevent", "eventlet", "threading"):
+        raise ValueError(f"unknown async mode {mode!r}")
+    _mode = mode
+
+
+def mode() -> str:
+    return _mode
+
+
+class _ThreadTask:
+    def __init__(self, thread: threading.Thread) -> None:
+        self._thread = thread
+
+    def kill(self) -> None:
+        """Threads cannot be killed; cancellation is cooperative (cancel hooks, events)."""
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+
+class _GreenTask:
+    def __init__(self, green: Any) -> None:
+        self._green = green
+
+    def kill(self) -> None:
+        self._green.kill(block=False) if _mode == "gevent" else self._green.kill()
+
+    def join(self, timeout: float | None = None) -> None:
+        if _mode == "gevent":
+            self._green.join(timeout)
+        else:
+            import eventlet
+
+            with eventlet.Timeout(timeout, False):
+                self._green.wait()
+
+
+def spawn(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+    """Run fn concurrently (a greenlet, or a daemon thread in threading mode)."""
+    if _mode == "gevent":
+        import gevent
+
+        return _GreenTask(gevent.spawn(fn, *args, **kwargs))
+    if _mode == "eventlet":
+        import eventlet
+
+        return _GreenTask(eventlet.spawn(fn, *args, **kwargs))
+    thread = threading.Thread(target=fn, args=args, kwargs=kwargs, daemon=True)
+    thread.start()
+    return _ThreadTask(thread)
+
+
+def spawn_later(seconds: float, fn: Callable[..., Any], *args: Any) -> Task:
+    if _mode == "gevent":
+        import gevent
+
+        return _GreenTask(gevent.spawn_later(seconds, fn, *args))
+    if _mode == "eventlet":
+        import eventlet
+
+        return _GreenTask(eventlet.spawn_after(seconds, fn, *args))
+    timer = threading.Timer(seconds, fn, args)
+    timer.daemon = True
+    timer.start()
+    return _TimerTask(timer)
+
+
+class _TimerTask(_ThreadTask):
+    def __init__(self, timer: threading.Timer) -> None:
+        super().__init__(timer)
+        self._timer = timer
+
+    def kill(self) -> None:
+        self._timer.cancel()
+
+
+def sleep(seconds: float) -> None:
+    if _mode == "gevent":
+        import gevent
+
+        gevent.sleep(seconds)
+    elif _mode == "eventlet":
+        import eventlet
+
+        eventlet.sleep(seconds)
+    else:
+        import time
+
+        time.sleep(seconds)
+
+
+def event() -> Any:
+    """An Event with set(), is_set(), wait(timeout) -> bool."""
+    if _mode == "gevent":
+        import gevent.event
+
+        return gevent.event.Event()
+    if _mode == "eventlet":
+        return _EventletEvent()
+    return threading.Event()
+
+
+class _EventletEvent:
+    def __init__(self) -> None:
+        import eventlet.event
+
+        self._event = eventlet.event.Event()
+
+    def set(self) -> None:
+        if not self._event.ready():
+            self._event.send(True)
+
+    def is_set(self) -> bool:
+        return self._event.ready()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        import eventlet
+
+        with eventlet.Timeout(timeout, False):
+            self._event.wait()
+        return self._event.ready()
+
+
+def lock() -> Any:
+    if _mode == "gevent":
+        import gevent.lock
+
+        return gevent.lock.RLock()
+    if _mode == "eventlet":
+        import eventlet.semaphore
+
+        return eventlet.semaphore.Semaphore(1)
+    return threading.RLock()
+
+
+def semaphore(size: int) -> Any:
+    if _mode == "gevent":
+        import gevent.lock
+
+        return gevent.lock.BoundedSemaphore(size)
+    if _mode == "eventlet":
+        import eventlet.semaphore
+
+        return eventlet.semaphore.BoundedSemaphore(size)
+    return threading.BoundedSemaphore(size)
+
+
+def run_blocking(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run CPU-heavy or blocking C code on a native thread so the event loop stays free."""
+    if _mode == "gevent":
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(fn, args)
+    if _mode == "eventlet":
+        from eventlet import tpool
+
+        return tpool.execute(fn, *args)
+    return fn(*args)
+
+
+class Cancelled(BaseException):
+    """Raised inside a node's task when its run is cancelled (BaseException, like GreenletExit)."""

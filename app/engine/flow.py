@@ -1,0 +1,200 @@
+"""Flow JSON -> validated Flow: node models, names, types, inputs, cycles, required fields."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from app.errors import UserError
+
+if TYPE_CHECKING:
+    from app.nodes.registry import ProcessorRegistry
+
+
+class Edge(BaseModel):
+    """One incoming connection: which node feeds us, which element of its output, into which field."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    inputNode: str
+    inputNodeOutputKey: int | None = None
+    inputName: str | None = None
+
+    @field_validator("inputNodeOutputKey", mode="before")
+    @classmethod
+    def _key_from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return int(value) if value.strip().lstrip("-").isdigit() else None
+        return value
+
+
+class Node(BaseModel):
+    """A node of the flow; field values live at the top level next to the structural keys."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    processorType: str
+    inputs: list[Edge] = []
+    outputData: Any = None
+    config: dict[str, Any] | None = None
+
+    @field_validator("name", "processorType")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("inputs", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A field value (top-level key) or `default` when the key is absent."""
+        extra = self.model_extra or {}
+        if key in extra:
+            return extra[key]
+        if key in type(self).model_fields:
+            return getattr(self, key)
+        return default
+
+    def has(self, key: str) -> bool:
+        return key in (self.model_extra or {})
+
+    @property
+    def config_field_names(self) -> list[str]:
+        fields = (self.config or {}).get("fields") or []
+        return [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+
+    @property
+    def config_input_names(self) -> list[str]:
+        names = (self.config or {}).get("inputNames") or []
+        return [n for n in names if isinstance(n, str)]
+
+    def reusable_output(self) -> list[Any] | None:
+        """The output of an earlier run kept in the flow (`outputData`), as an output list."""
+        data = self.outputData
+        if data is None or data == [] or data == "":
+            return None
+        return data if isinstance(data, list) else [data]
+
+
+@dataclass
+class Flow:
+    nodes: dict[str, Node]
+    parents: dict[str, list[str]] = field(default_factory=dict)
+
+    def children(self) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {name: [] for name in self.nodes}
+        for name, parents in self.parents.items():
+            for parent in parents:
+                result[parent].append(name)
+        return result
+
+    def ancestors_to_run(self, target: str) -> set[str]:
+        """run_node: the target plus every ancestor reached without crossing a reusable output."""
+        selected: set[str] = set()
+        stack = [target]
+        while stack:
+            name = stack.pop()
+            if name in selected:
+                continue
+            selected.add(name)
+            for parent in self.parents[name]:
+                if self.nodes[parent].reusable_output() is None:
+                    stack.append(parent)
+        return selected
+
+
+class FlowError(UserError):
+    """The flow was rejected before anything ran."""
+
+
+def _describe(node: Any, index: int) -> str:
+    if isinstance(node, dict) and isinstance(node.get("name"), str) and node["name"]:
+        return f"node '{node['name']}'"
+    return f"node #{index + 1}"
+
+
+def load_flow_json(raw: Any, max_bytes: int) -> list[Any]:
+    """The `jsonFile` payload (a JSON string, or an already-decoded list) as a list of dicts."""
+    if raw is None:
+        raise FlowError("The flow is missing: send it as 'jsonFile'.")
+    if isinstance(raw, (bytes, str)):
+        size = len(raw.encode() if isinstance(raw, str) else raw)
+        if size > max_bytes:
+            raise FlowError(f"The flow is too large ({size / 1048576:.1f} MB; the limit is "
+                            f"{max_bytes / 1048576:.1f} MB).", status=413)
+        try:
+            raw = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise FlowError(f"The flow is not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc} "
+                            f"(line {getattr(exc, 'lineno', '?')}, column {getattr(exc, 'colno', '?')}).") from None
+    if not isinstance(raw, list):
+        raise FlowError("The flow must be a JSON array of nodes.")
+    if not raw:
+        raise FlowError("Invalid input or missing configuration file: the flow has no nodes.")
+    return raw
+
+
+def parse_nodes(items: list[Any]) -> dict[str, Node]:
+    nodes: dict[str, Node] = {}
+    for index, item in enumerate(items):
+        where = _describe(item, index)
+        if not isinstance(item, dict):
+            raise FlowError(f"The flow's {where} is not a JSON object.")
+        try:
+            node = Node.model_validate(item)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            location = ".".join(str(part) for part in first["loc"])
+            raise FlowError(f"Invalid {where}: '{location}' {first['msg'].lower()}.",
+                            nodes=[item.get("name")] if isinstance(item.get("name"), str) else []) from None
+        if node.name in nodes:
+            raise FlowError(f"Two nodes are named '{node.name}'; node names must be unique.", nodes=[node.name])
+        nodes[node.name] = node
+    return nodes
+
+
+def parse_flow(raw: Any, registry: ProcessorRegistry, *, max_bytes: int, mock: bool = False) -> Flow:
+    """Decode and validate a flow; raise FlowError naming the problem and the node(s)."""
+    nodes = parse_nodes(load_flow_json(raw, max_bytes))
+    for node in nodes.values():
+        if not registry.has(node.processorType):
+            raise FlowError(f"Processor type '{node.processorType}' not supported (node '{node.name}').",
+                            nodes=[node.name])
+    parents: dict[str, list[str]] = {}
+    for node in nodes.values():
+        for edge in node.inputs:
+            if edge.inputNode not in nodes:
+                raise FlowError(f"Input processor '{edge.inputNode}' not found (an input of node '{node.name}').",
+                                nodes=[node.name])
+        parents[node.name] = list(dict.fromkeys(edge.inputNode for edge in node.inputs))
+    try:
+        TopologicalSorter(parents).prepare()
+    except CycleError as exc:
+        cycle = list(dict.fromkeys(exc.args[1]))
+        raise FlowError("The flow has a cycle: " + " -> ".join(cycle + cycle[:1])
+                        + ". Remove one of these connections.", nodes=cycle) from None
+    for node in nodes.values():
+        processor = registry.get(node.processorType)
+        if mock and processor.is_mocked(node):
+            continue
+        fed = {edge.inputName for edge in node.inputs if edge.inputName}
+        missing = [name for name in processor.required_fields(node)
+                   if name not in fed and _is_blank(node.get(name))]
+        if missing:
+            fields = ", ".join(f"'{name}'" for name in missing)
+            raise FlowError(f"Node '{node.name}' is missing required field{'s' if len(missing) > 1 else ''} "
+                            f"{fields}.", nodes=[node.name])
+    return Flow(nodes=nodes, parents=parents)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []

@@ -1,0 +1,200 @@
+"""The dependency-driven runner: a node starts the moment its last parent finishes; no polling."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
+from typing import Any, Callable
+
+from app import concurrency
+from app.engine.events import RunEvents
+from app.engine.flow import Flow
+from app.errors import UserError
+from app.nodes import mock
+from app.nodes.base import NodeContext, Processor, normalise_output
+from app.nodes.registry import ProcessorRegistry
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class NodeState(enum.Enum):
+    PENDING = "pending"
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    REUSED = "reused"
+
+
+@dataclass
+class RunServices:
+    """Server-wide things every run uses (bound once by the injector)."""
+
+    settings: Settings
+    registry: ProcessorRegistry
+    slots: Any  # a semaphore bounding the nodes running at once, server-wide
+    storage: Any = None
+    fetcher: Any = None
+
+
+@dataclass
+class Run:
+    """One execution of (part of) a flow for one caller."""
+
+    run_id: str
+    sid: str | None
+    flow: Flow
+    to_run: set[str]
+    api_keys: dict[str, str]
+    events: RunEvents
+    services: RunServices
+    target: str | None = None
+    base_url: str | None = None
+    on_finish: Callable[[Run], None] | None = None
+    states: dict[str, NodeState] = field(default_factory=dict)
+    outputs: dict[str, list[Any] | None] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._lock = concurrency.lock()
+        self._finished = concurrency.event()
+        self.cancelled = concurrency.event()
+        self._stopping = False
+        self._failed = False
+        self._in_flight = 0
+        self._tasks: dict[str, Any] = {}
+        self._processors: dict[str, Processor] = {}
+        graph = {name: [p for p in self.flow.parents[name] if p in self.to_run] for name in self.to_run}
+        self._sorter = TopologicalSorter(graph)
+        self._sorter.prepare()
+        for name, node in self.flow.nodes.items():
+            if name in self.to_run:
+                self.states[name] = NodeState.PENDING
+            elif (reused := node.reusable_output()) is not None:
+                self.states[name] = NodeState.REUSED
+                self.outputs[name] = reused
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    def start(self) -> Run:
+        with self._lock:
+            self._submit_ready()
+            self._maybe_finish()
+        return self
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return bool(self._finished.wait(timeout))
+
+    @property
+    def finished(self) -> bool:
+        return bool(self._finished.is_set())
+
+    def cancel(self) -> None:
+        """Stop scheduling, call running nodes' cancel hooks, end with run_end {cancelled: true}."""
+        with self._lock:
+            if self._finished.is_set() or self.cancelled.is_set():
+                return
+            self.cancelled.set()
+            self._stopping = True
+            processors = list(self._processors.items())
+            tasks = list(self._tasks.values())
+        for name, processor in processors:
+            try:
+                processor.cancel()
+            except Exception:
+                log.exception("cancel hook of %s failed", name)
+        for task in tasks:
+            task.kill()
+        self._finish("cancelled")
+
+    # ---- scheduling ------------------------------------------------------------------------
+    def _submit_ready(self) -> None:
+        if self._stopping:
+            return
+        for name in self._sorter.get_ready():
+            self.states[name] = NodeState.QUEUED
+            self._in_flight += 1
+            self._tasks[name] = concurrency.spawn(self._execute, name)
+
+    def _maybe_finish(self) -> None:
+        if self._in_flight == 0 and (self._stopping or not self._sorter.is_active()):
+            status = "cancelled" if self.cancelled.is_set() else "failed" if self._failed else "completed"
+            self._finish(status)
+
+    def _finish(self, status: str) -> None:
+        with self._lock:
+            if self._finished.is_set():
+                return
+            for name, state in self.states.items():
+                if state in (NodeState.QUEUED, NodeState.RUNNING) and status == "cancelled":
+                    self.states[name] = NodeState.CANCELLED
+            self.events.run_end(dict(self.results), status=status)
+            self._finished.set()
+        if self.on_finish is not None:
+            self.on_finish(self)
+
+    def _execute(self, name: str) -> None:
+        slots = self.services.slots
+        acquired = False
+        try:
+            slots.acquire()
+            acquired = True
+            with self._lock:
+                if self._stopping:
+                    return
+                self.states[name] = NodeState.RUNNING
+                self.events.node_running(name)
+                processor = self._create(name)
+                self._processors[name] = processor
+            started = time.perf_counter()
+            result = processor.process()
+            duration = time.perf_counter() - started
+            with self._lock:
+                if self.cancelled.is_set():
+                    return
+                self.outputs[name] = normalise_output(result)
+                self.results[name] = result
+                self.states[name] = NodeState.DONE
+                self.events.node_done(name, result, duration)
+                self._sorter.done(name)
+                self._submit_ready()
+        except UserError as exc:
+            self._fail(name, exc.message)
+        except Exception:
+            log.exception("node %s (%s) failed", name, self.flow.nodes[name].processorType)
+            self._fail(name, "The node failed because of an internal error; the server log has the details.")
+        finally:
+            if acquired:
+                slots.release()
+            with self._lock:
+                self._in_flight -= 1
+                self._tasks.pop(name, None)
+                self._processors.pop(name, None)
+                self._maybe_finish()
+
+    def _fail(self, name: str, message: str) -> None:
+        with self._lock:
+            if self.cancelled.is_set():
+                return
+            self.states[name] = NodeState.FAILED
+            self._stopping = True
+            self._failed = True
+            self.events.node_error(name, message)
+
+    def _create(self, name: str) -> Processor:
+        node = self.flow.nodes[name]
+        services = self.services
+        cls = services.registry.get(node.processorType)
+        ctx = NodeContext(
+            node=node, settings=services.settings, api_keys=self.api_keys,
+            output_of=self.outputs.get, stream=lambda text: self.events.node_partial(name, text),
+            cancelled=self.cancelled, storage=services.storage, fetcher=services.fetcher,
+            run_id=self.run_id, base_url=self.base_url,
+        )
+        if services.settings.use_mock:
+            return mock.create(cls, ctx)
+        return cls(ctx)

@@ -1,0 +1,1 @@
+"""Node types (processor plugins), their config models, discovery and mock mode."""

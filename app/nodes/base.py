@@ -1,0 +1,158 @@
+"""The processor plugin API: a node type declares its config and a process() that returns output."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+
+from app.errors import UserError
+from app.nodes.config import AnyNodeConfig, NodeConfig, required_field_names
+
+if TYPE_CHECKING:
+    from app.engine.flow import Node
+    from app.net import Fetcher
+    from app.settings import Settings
+    from app.storage.base import Storage
+
+
+@dataclass
+class NodeContext:
+    """What a running node may use: its inputs, the run's keys, storage, fetching, the cancel signal."""
+
+    node: Node
+    settings: Settings
+    api_keys: dict[str, str]
+    output_of: Callable[[str], list[Any] | None]
+    stream: Callable[[str], None]
+    cancelled: Any  # an Event: set when the run is cancelled
+    storage: Storage | None = None
+    fetcher: Fetcher | None = None
+    run_id: str = ""
+    base_url: str | None = None  # the caller's view of this server, for URLs of stored files
+
+
+class Processor:
+    """Base class of every node type. Subclasses live one per module under app/nodes/."""
+
+    processor_type: ClassVar[str]
+    #: Provider name when the node calls a paid API (such nodes are faked in mock mode).
+    provider: ClassVar[str | None] = None
+    #: The run parameter holding this node's API key, if it needs one.
+    api_key_name: ClassVar[str | None] = None
+    #: Listed by /node/extensions (the reference's "extension" nodes) as well as /node/configs.
+    is_extension: ClassVar[bool] = False
+    #: What a mocked node returns in mock mode.
+    mock_output: ClassVar[Any] = "Lorem Ipsum"
+
+    def __init__(self, ctx: NodeContext) -> None:
+        self.ctx = ctx
+        self.node = ctx.node
+        self.name = ctx.node.name
+
+    # ---- declaration -------------------------------------------------------------------------
+    @classmethod
+    def node_config(cls) -> NodeConfig | None:
+        """The static form of this node type (None: the editor has a custom component for it)."""
+        return None
+
+    @classmethod
+    def dynamic_node_config(cls, data: dict[str, Any]) -> AnyNodeConfig:
+        """The form after the user picked a discriminating value (`isDynamicallyGenerated` nodes)."""
+        raise UserError(f"Node type '{cls.processor_type}' has no dynamic configuration.")
+
+    @classmethod
+    def is_mocked(cls, node: Node) -> bool:
+        """Whether mock mode replaces this node with a fake (nodes that call a provider)."""
+        return cls.provider is not None
+
+    @classmethod
+    def required_fields(cls, node: Node) -> list[str]:
+        config = cls.node_config()
+        return required_field_names(config) if config else []
+
+    # ---- running ----------------------------------------------------------------------------
+    def process(self) -> Any:
+        raise NotImplementedError
+
+    def cancel(self) -> None:
+        """Called when the run is cancelled while this node runs: abort streams and predictions."""
+
+    # ---- helpers for subclasses ---------------------------------------------------------------
+    def input(self, name: str, default: Any = None) -> Any:
+        """A field's value: the output wired into `name` if any, else the node's own value, else default."""
+        value = self.node.get(name, default)
+        for edge in self.node.inputs:
+            if edge.inputName == name:
+                output = self.ctx.output_of(edge.inputNode)
+                upstream = _pick(output, edge.inputNodeOutputKey)
+                if upstream is not None:
+                    return upstream
+                break
+        return value
+
+    def text_input(self, name: str, default: str | None = None) -> str | None:
+        """Like input(), converted to text (objects and lists as JSON)."""
+        value = self.input(name, default)
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+
+    def first_input(self, default: Any = None) -> Any:
+        """The output of the first incoming edge (positional nodes), at its output key (default 0)."""
+        if not self.node.inputs:
+            return default
+        edge = self.node.inputs[0]
+        value = _pick(self.ctx.output_of(edge.inputNode), edge.inputNodeOutputKey or 0)
+        return default if value is None else value
+
+    @property
+    def has_inputs(self) -> bool:
+        return bool(self.node.inputs)
+
+    def stream(self, text_so_far: str) -> None:
+        """Show a partial result (the whole text so far); the engine throttles what it sends."""
+        self.ctx.stream(text_so_far)
+
+    def api_key(self, name: str | None = None) -> str:
+        key_name = name or self.api_key_name
+        if key_name is None:
+            raise UserError("This node does not declare an API key.")
+        value = self.ctx.api_keys.get(key_name)
+        if not value:
+            provider = self.provider or key_name.removesuffix("_api_key")
+            raise UserError(f"No {provider} API key: set '{key_name}' in the settings "
+                            f"(or {key_name.upper()} on the server with USE_ENV_API_KEYS=true).")
+        return value
+
+    def save_file(self, data: bytes, extension: str, content_type: str | None = None) -> str:
+        """Store generated bytes under a unique name derived from this node; returns the file's URL."""
+        from app.storage.base import safe_name
+
+        if self.ctx.storage is None:
+            raise UserError("No file storage is configured on the server.")
+        return self.ctx.storage.save(safe_name(self.name, extension), data, base_url=self.ctx.base_url,
+                                     content_type=content_type)
+
+    @property
+    def cancelled(self) -> bool:
+        return bool(self.ctx.cancelled.is_set())
+
+
+def _pick(output: list[Any] | None, key: int | None) -> Any:
+    if output is None:
+        return None
+    if key is None:
+        return output
+    if -len(output) <= key < len(output):
+        return output[key]
+    return None
+
+
+def normalise_output(value: Any) -> list[Any] | None:
+    """Outputs are lists internally: a string or object becomes a one-element list."""
+    if value is None:
+        return None
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,1 @@
+"""Core node types (the reference's built-in nodes)."""

@@ -1,0 +1,1 @@
+"""Extension node types (listed by /node/extensions)."""

@@ -1,0 +1,150 @@
+"""One typed settings object, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RESOURCES_DIR = PROJECT_ROOT / "resources"
+
+# Parameter names a run may carry (reference §1.3), and the environment variable behind each.
+API_KEY_NAMES: tuple[str, ...] = (
+    "openai_api_key",
+    "stabilityai_api_key",
+    "replicate_api_key",
+    "anthropic_api_key",
+    "deepseek_api_key",
+    "openrouter_api_key",
+)
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Every environment variable the server reads (reference §12.1 names, plus our own)."""
+
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", populate_by_name=True)
+
+    # Serving
+    host: str = Field("127.0.0.1", alias="HOST")
+    port: int = Field(5000, alias="PORT")
+    async_mode: Literal["gevent", "eventlet", "threading"] = Field("gevent", alias="ASYNC_MODE")
+    public_url: str | None = Field(None, alias="PUBLIC_URL")
+    serve_static_files: bool = Field(True, alias="SERVE_STATIC_FILES")
+    ui_dist_dir: Path = Field(PROJECT_ROOT / "ui" / "dist", alias="UI_DIST_DIR")
+    flask_secret_key: str | None = Field(None, alias="FLASK_SECRET_KEY")
+    cors_origins: CommaList = Field(default_factory=list, alias="CORS_ORIGINS")
+    log_level: str = Field("INFO", alias="LOG_LEVEL")
+
+    # Engine
+    use_mock: bool = Field(False, alias="USE_MOCK")
+    worker_pool_size: int = Field(512, alias="WORKER_POOL_SIZE", ge=1)
+    max_flow_size_mb: float = Field(10.0, alias="MAX_FLOW_SIZE_MB", gt=0)
+    stream_interval_ms: int = Field(50, alias="STREAM_INTERVAL_MS", ge=0)
+    mock_delay_min: float = Field(0.1, alias="MOCK_DELAY_MIN", ge=0)
+    mock_delay_max: float = Field(1.0, alias="MOCK_DELAY_MAX", ge=0)
+
+    # Keys
+    use_env_api_keys: bool = Field(False, alias="USE_ENV_API_KEYS")
+    openai_api_key: str | None = Field(None, alias="OPENAI_API_KEY", repr=False)
+    stabilityai_api_key: str | None = Field(None, alias="STABILITYAI_API_KEY", repr=False)
+    replicate_api_key: str | None = Field(None, alias="REPLICATE_API_KEY", repr=False)
+    anthropic_api_key: str | None = Field(None, alias="ANTHROPIC_API_KEY", repr=False)
+    deepseek_api_key: str | None = Field(None, alias="DEEPSEEK_API_KEY", repr=False)
+    openrouter_api_key: str | None = Field(None, alias="OPENROUTER_API_KEY", repr=False)
+
+    # App config over the socket (refused unless enabled, and then only from loopback)
+    enable_set_app_config_on_ui: bool = Field(False, alias="ENABLE_SET_APP_CONFIG_ON_UI")
+
+    # Catalogue
+    extensions_whitelist: CommaList = Field(default_factory=list, alias="EXTENSIONS_WHITELIST")
+    extensions_blacklist: CommaList = Field(default_factory=list, alias="EXTENSIONS_BLACKLIST")
+    replicate_models_highlighted: CommaList = Field(default_factory=list, alias="REPLICATE_MODELS_HIGHLIGHTED")
+
+    # Provider base URLs (None: the SDK's default)
+    openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
+    anthropic_base_url: str | None = Field(None, alias="ANTHROPIC_BASE_URL")
+    deepseek_base_url: str | None = Field(None, alias="DEEPSEEK_BASE_URL")
+    openrouter_base_url: str | None = Field(None, alias="OPENROUTER_BASE_URL")
+    replicate_base_url: str | None = Field(None, alias="REPLICATE_BASE_URL")
+    stabilityai_base_url: str | None = Field(None, alias="STABILITYAI_BASE_URL")
+    stable_diffusion_stabilityai_api_host: str | None = Field(None, alias="STABLE_DIFFUSION_STABILITYAI_API_HOST")
+    provider_timeout_s: float = Field(120.0, alias="PROVIDER_TIMEOUT_S", gt=0)
+    provider_max_retries: int = Field(2, alias="PROVIDER_MAX_RETRIES", ge=0)
+    provider_concurrency: int = Field(8, alias="PROVIDER_CONCURRENCY", ge=1)
+
+    # Fetching
+    allow_private_urls: bool = Field(False, alias="ALLOW_PRIVATE_URLS")
+    fetch_timeout_s: float = Field(20.0, alias="FETCH_TIMEOUT_S", gt=0)
+    max_tmp_file_size_mb: float = Field(300.0, alias="MAX_TMP_FILE_SIZE_MB", gt=0)
+    fetch_max_redirects: int = Field(5, alias="FETCH_MAX_REDIRECTS", ge=0)
+
+    # Storage
+    deployment_env: str = Field("LOCAL", alias="DEPLOYMENT_ENV")
+    local_storage_folder_name: str = Field("local_storage", alias="LOCAL_STORAGE_FOLDER_NAME")
+    max_upload_size_mb: float = Field(300.0, alias="MAX_UPLOAD_SIZE_MB", gt=0)
+    upload_link_expiry_s: int = Field(600, alias="UPLOAD_LINK_EXPIRY_S", gt=0)
+    download_link_expiry_s: int = Field(86400, alias="DOWNLOAD_LINK_EXPIRY_S", gt=0)
+    file_retention_hours: float | None = Field(None, alias="FILE_RETENTION_HOURS")
+    s3_bucket_name: str | None = Field(None, alias="S3_BUCKET_NAME")
+    s3_aws_access_key_id: str | None = Field(None, alias="S3_AWS_ACCESS_KEY_ID", repr=False)
+    s3_aws_secret_access_key: str | None = Field(None, alias="S3_AWS_SECRET_ACCESS_KEY", repr=False)
+    s3_aws_region_name: str | None = Field(None, alias="S3_AWS_REGION_NAME")
+    s3_endpoint_url: str | None = Field(None, alias="S3_ENDPOINT_URL")
+    max_pool_connections: int = Field(100, alias="MAX_POOL_CONNECTIONS", ge=1)
+
+    @field_validator("cors_origins", "extensions_whitelist", "extensions_blacklist",
+                     "replicate_models_highlighted", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def max_flow_bytes(self) -> int:
+        return int(self.max_flow_size_mb * 1024 * 1024)
+
+    @property
+    def local_storage_dir(self) -> Path:
+        folder = Path(self.local_storage_folder_name)
+        return folder if folder.is_absolute() else PROJECT_ROOT / folder
+
+    @property
+    def s3_enabled(self) -> bool:
+        return bool(self.s3_aws_access_key_id and self.s3_bucket_name)
+
+    def env_api_keys(self) -> dict[str, str]:
+        """The provider keys present in the environment, by parameter name."""
+        return {name: value for name in API_KEY_NAMES if (value := getattr(self, name))}
+
+    def secret_key(self) -> tuple[str, bool]:
+        """The Flask secret, and whether it had to be generated."""
+        if self.flask_secret_key:
+            return self.flask_secret_key, False
+        return secrets.token_hex(32), True
+
+    def allowed_origins(self) -> list[str]:
+        """Browser origins allowed besides the server's own (CORS and Socket.IO)."""
+        if self.cors_origins:
+            return [origin for origin in self.cors_origins if origin != "*"]
+        origins = []
+        for port in {self.port, 5173, 3000}:
+            origins += [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+        if self.public_url:
+            origins.append(self.public_url.rstrip("/"))
+        return origins
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment (and a .env file in the working directory) once."""
+    from dotenv import load_dotenv
+
+    load_dotenv(override=False)
+    return Settings(**overrides)

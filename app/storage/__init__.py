@@ -1,0 +1,1 @@
+"""Where generated media and uploads live: a local folder by default, S3 when configured."""

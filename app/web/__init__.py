@@ -1,0 +1,1 @@
+"""HTTP and Socket.IO front door."""

@@ -1,0 +1,69 @@
+"""Injector bindings: settings, storage, node registry, fetcher, event sink, run registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from injector import Binder, Module, provider, singleton
+
+from app import concurrency
+from app.engine.events import EventSink, SocketIOSink
+from app.engine.runs import RunRegistry
+from app.engine.scheduler import RunServices
+from app.net import Fetcher
+from app.nodes.registry import ProcessorRegistry
+from app.settings import Settings
+from app.storage.base import Storage
+
+
+def make_storage(settings: Settings) -> Storage:
+    """S3 when S3_* settings are present, else the local folder."""
+    if settings.s3_enabled:
+        from app.storage.s3 import S3Storage
+
+        return S3Storage(settings)
+    from app.storage.local import LocalStorage
+
+    return LocalStorage(settings)
+
+
+class AppModule(Module):
+    def __init__(self, settings: Settings, socketio: Any = None) -> None:
+        self._settings = settings
+        self._socketio = socketio
+
+    def configure(self, binder: Binder) -> None:
+        binder.bind(Settings, to=self._settings, scope=singleton)
+
+    @singleton
+    @provider
+    def registry(self) -> ProcessorRegistry:
+        return ProcessorRegistry.discover()
+
+    @singleton
+    @provider
+    def storage(self, settings: Settings) -> Storage:
+        return make_storage(settings)
+
+    @singleton
+    @provider
+    def fetcher(self, settings: Settings) -> Fetcher:
+        return Fetcher(settings)
+
+    @singleton
+    @provider
+    def sink(self) -> EventSink:
+        return SocketIOSink(self._socketio)
+
+    @singleton
+    @provider
+    def services(self, settings: Settings, registry: ProcessorRegistry, storage: Storage,
+                 fetcher: Fetcher) -> RunServices:
+        return RunServices(settings=settings, registry=registry,
+                           slots=concurrency.semaphore(settings.worker_pool_size),
+                           storage=storage, fetcher=fetcher)
+
+    @singleton
+    @provider
+    def runs(self, services: RunServices, sink: EventSink) -> RunRegistry:
+        return RunRegistry(services, sink)

@@ -1,0 +1,54 @@
+"""Shared fixtures: a real server in mock mode, a factory for servers with other settings, clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Callable
+
+import pytest
+
+from tests.support import FlowClient, ServerProcess
+
+
+@pytest.fixture(scope="session")
+def mock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    server = ServerProcess({"USE_MOCK": "true", "MOCK_DELAY_MIN": "0.01", "MOCK_DELAY_MAX": "0.05"},
+                           tmp_path_factory.mktemp("mock-server"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., ServerProcess]]:
+    servers: list[ServerProcess] = []
+
+    def start(**env: str) -> ServerProcess:
+        server = ServerProcess(env, tmp_path_factory.mktemp("server"))
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def client_factory() -> Iterator[Callable[..., FlowClient]]:
+    clients: list[FlowClient] = []
+
+    def make(url: str, **kwargs: Any) -> FlowClient:
+        client = FlowClient(url, **kwargs)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        try:
+            client.close()
+        except Exception:
+            pass
+
+
+@pytest.fixture
+def client(mock_server: ServerProcess, client_factory: Callable[..., FlowClient]) -> FlowClient:
+    return client_factory(mock_server.url)

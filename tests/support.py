@@ -1,0 +1,145 @@
+"""Test helpers: start the real server in a subprocess; a Socket.IO client that records events."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """`python server.py` on a free port with the given environment; stopped by stop()."""
+
+    def __init__(self, env: dict[str, str] | None = None, tmp_path: Path | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "OPENAI", "ANTHROPIC"))}
+        full_env.update({"PORT": str(self.port), "HOST": "127.0.0.1", "FLASK_SECRET_KEY": "test-secret",
+                         "PYTHONUNBUFFERED": "1"})
+        if tmp_path is not None:
+            full_env.setdefault("LOCAL_STORAGE_FOLDER_NAME", str(tmp_path / "storage"))
+        full_env.update(env or {})
+        self.log_path = (tmp_path or Path("/tmp")) / f"server-{self.port}.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "server.py")], cwd=str(ROOT), env=full_env,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()}")
+            try:
+                if requests.get(self.url + "/healthcheck", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not start:\n{self.log()}")
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+class FlowClient:
+    """A Socket.IO client that records every event and waits for a run's end."""
+
+    EVENTS = ("progress", "current_node_running", "error", "run_end", "app_config_updated")
+
+    def __init__(self, url: str, **connect_kwargs: Any) -> None:
+        self.events: list[tuple[str, dict[str, Any], float]] = []
+        self._cond = threading.Condition()
+        self.sio = socketio.Client(reconnection=False)
+        for name in self.EVENTS:
+            self.sio.on(name, self._recorder(name))
+        self.sio.connect(url, wait_timeout=10, **connect_kwargs)
+
+    def _recorder(self, name: str):  # type: ignore[no-untyped-def]
+        def record(data: Any = None) -> None:
+            with self._cond:
+                self.events.append((name, data, time.monotonic()))
+                self._cond.notify_all()
+        return record
+
+    def emit(self, event: str, payload: Any) -> None:
+        self.sio.emit(event, payload)
+
+    def run(self, flow: list[dict[str, Any]] | str, *, event: str = "process_file", timeout: float = 20,
+            **extra: Any) -> list[tuple[str, dict[str, Any]]]:
+        """Send a run and return its events (those with its runId, or a bare error) once it ends."""
+        run_id = extra.pop("runId", None) or uuid.uuid4().hex
+        payload = {"jsonFile": flow if isinstance(flow, str) else json.dumps(flow),
+                   "parameters": extra.pop("parameters", {}), "runId": run_id, **extra}
+        start = len(self.events)
+        self.emit(event, payload)
+        return self.wait_run(run_id, timeout=timeout, start=start)
+
+    def wait_run(self, run_id: str, *, timeout: float = 20, start: int = 0) -> list[tuple[str, dict[str, Any]]]:
+        deadline = time.monotonic() + timeout
+
+        def mine() -> list[tuple[str, dict[str, Any]]]:
+            return [(n, d) for n, d, _ in self.events[start:] if isinstance(d, dict) and d.get("runId") == run_id]
+
+        with self._cond:
+            while True:
+                events = mine()
+                if any(n == "run_end" for n, _ in events):
+                    return events
+                if any(n == "error" and "instanceName" not in d for n, d in events):
+                    return events
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"run {run_id} did not end; events: {events}")
+                self._cond.wait(remaining)
+
+    def wait_for(self, predicate: Any, timeout: float = 10) -> tuple[str, dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for name, data, _ in self.events:
+                    if predicate(name, data):
+                        return name, data
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"no matching event; got {[(n, d) for n, d, _ in self.events]}")
+                self._cond.wait(remaining)
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+def node(name: str, processor_type: str, inputs: list[tuple[str, str | None, int | None]] = (), **values: Any
+         ) -> dict[str, Any]:
+    """A node dict as the editor sends it; inputs are (source, inputName, outputKey)."""
+    return {"name": name, "processorType": processor_type,
+            "inputs": [{"inputNode": src, "inputName": field, "inputNodeOutputKey": key}
+                       for src, field, key in inputs], **values}
