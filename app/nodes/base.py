@@ -136,6 +136,21 @@ class Processor:
         return self.ctx.storage.save(safe_name(self.name, extension), data, base_url=self.ctx.base_url,
                                      content_type=content_type)
 
+    def read_file(self, url: str, *, max_bytes: int | None = None) -> tuple[bytes, str | None]:
+        """Bytes and content type of a file input: our own stored files directly, others through the
+        fetch helper (timeout, size limit, private-address guard)."""
+        import mimetypes
+
+        own = self.ctx.storage.read(url) if self.ctx.storage is not None else None
+        if own is not None:
+            return own, mimetypes.guess_type(url.split("?")[0])[0]
+        if self.ctx.fetcher is None:
+            raise UserError("Fetching files is not available on this server.")
+        result = self.ctx.fetcher.get(url, max_bytes=max_bytes)
+        if result.status >= 400:
+            raise UserError(f"Could not download '{url}': the server answered {result.status}.")
+        return result.content, result.content_type or None
+
     @property
     def cancelled(self) -> bool:
         return bool(self.ctx.cancelled.is_set())

@@ -1,0 +1,199 @@
+"""A local HTTP server that speaks each provider's wire format, records requests and injects faults.
+
+Each provider lives in its own module of this package with an `install(fake)` function that adds
+routes under its own prefix (/openai/v1, /anthropic, /replicate, /stability, ...). Run by hand:
+
+    .venv/bin/python -m tests.fakes.provider_server --port 8765
+
+then start the app with OPENAI_BASE_URL=http://127.0.0.1:8765/openai/v1 and so on (printed at start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+Handler = Callable[[Request, "re.Match[str]"], Response]
+
+
+@dataclass
+class Recorded:
+    """One request the fake received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    query: dict[str, str]
+    form: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+@dataclass
+class Fault:
+    status: int = 500
+    body: Any = None
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeProviders:
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.closed_streams: list[str] = []  # paths whose stream the client closed before the end
+        self.stream_delay: float = 0.0  # seconds between streamed chunks
+        self.stream_started = threading.Event()
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._faults: dict[str, list[Fault]] = {}
+        self._lock = threading.Lock()
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self.url = ""
+
+    # ---- configuration by tests ------------------------------------------------------------
+    def route(self, method: str, pattern: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self._routes.append((method.upper(), re.compile(f"^{pattern}$"), handler))
+            return handler
+        return register
+
+    def fail_next(self, path_prefix: str, status: int = 500, body: Any = None, *, times: int = 1,
+                  delay: float = 0.0, headers: dict[str, str] | None = None) -> None:
+        """The next `times` requests under `path_prefix` get this error (or, with status 0, only a delay)."""
+        with self._lock:
+            self._faults.setdefault(path_prefix, []).extend(
+                Fault(status, body, delay, headers or {}) for _ in range(times))
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.closed_streams.clear()
+            self._faults.clear()
+            self.stream_delay = 0.0
+            self.stream_started.clear()
+
+    def requests_to(self, path_part: str) -> list[Recorded]:
+        return [r for r in self.requests if path_part in r.path]
+
+    # ---- helpers for provider modules ------------------------------------------------------
+    def sse(self, path: str, events: Iterable[str]) -> Response:
+        """A text/event-stream response; notes when the client hangs up before the end."""
+        fake = self
+
+        def generate() -> Iterator[bytes]:
+            finished = False
+            try:
+                for index, chunk in enumerate(events):
+                    if index == 1:
+                        fake.stream_started.set()
+                    if fake.stream_delay and index:
+                        time.sleep(fake.stream_delay)
+                    yield chunk.encode()
+                finished = True
+            finally:
+                if not finished:
+                    fake.closed_streams.append(path)
+
+        return Response(generate(), mimetype="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+    @staticmethod
+    def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+        return Response(json.dumps(data), status=status, mimetype="application/json", headers=headers)
+
+    # ---- WSGI ------------------------------------------------------------------------------
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        body = request.get_data(cache=True)
+        recorded = Recorded(method=request.method, path=request.path, headers=dict(request.headers),
+                            body=body, query=dict(request.args))
+        if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            recorded.form = dict(request.form)
+            recorded.files = {name: f.read() for name, f in request.files.items()}
+        with self._lock:
+            self.requests.append(recorded)
+            fault = None
+            for prefix, faults in self._faults.items():
+                if request.path.startswith(prefix) and faults:
+                    fault = faults.pop(0)
+                    break
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.status:
+                body_value = fault.body if fault.body is not None else {"error": {"message": "injected fault"}}
+                return self.json_response(body_value, fault.status, fault.headers)(environ, start_response)
+        for method, pattern, handler in self._routes:
+            match = pattern.match(request.path)
+            if match and method == request.method:
+                return handler(request, match)(environ, start_response)
+        return self.json_response({"error": {"message": f"no fake route for {request.method} {request.path}"}},
+                                  404)(environ, start_response)
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeProviders:
+        self._server = make_server(host, port, self, threaded=True)
+        self.url = f"http://{host}:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+
+    def base_urls(self) -> dict[str, str]:
+        """Environment variables pointing the app's SDKs at this fake."""
+        return {
+            "OPENAI_BASE_URL": f"{self.url}/openai/v1",
+            "DEEPSEEK_BASE_URL": f"{self.url}/deepseek",
+            "OPENROUTER_BASE_URL": f"{self.url}/openrouter/api/v1",
+            "ANTHROPIC_BASE_URL": f"{self.url}/anthropic",
+            "REPLICATE_BASE_URL": f"{self.url}/replicate/v1",
+            "STABILITYAI_BASE_URL": f"{self.url}/stability",
+        }
+
+
+def build() -> FakeProviders:
+    """A fake with every provider module of this package installed."""
+    import tests.fakes as package
+
+    fake = FakeProviders()
+    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if module_info.name == "provider_server":
+            continue
+        module = importlib.import_module(f"tests.fakes.{module_info.name}")
+        install = getattr(module, "install", None)
+        if install is not None:
+            install(fake)
+    return fake
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    fake = build().start(args.host, args.port)
+    print("Fake providers at", fake.url, "- start the app with:")
+    for name, value in fake.base_urls().items():
+        print(f"  {name}={value}")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()
