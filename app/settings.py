@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     replicate_base_url: str | None = Field(None, alias="REPLICATE_BASE_URL")
     stabilityai_base_url: str | None = Field(None, alias="STABILITYAI_BASE_URL")
     stable_diffusion_stabilityai_api_host: str | None = Field(None, alias="STABLE_DIFFUSION_STABILITYAI_API_HOST")
+    youtube_base_url: str | None = Field(None, alias="YOUTUBE_BASE_URL")  # YouTube-compatible host (tests, proxies)
     provider_timeout_s: float = Field(120.0, alias="PROVIDER_TIMEOUT_S", gt=0)
     provider_max_retries: int = Field(2, alias="PROVIDER_MAX_RETRIES", ge=0)
     provider_concurrency: int = Field(8, alias="PROVIDER_CONCURRENCY", ge=1)
