@@ -162,10 +162,47 @@ def lock() -> Any:
 
         return gevent.lock.RLock()
     if _mode == "eventlet":
+        return _EventletRLock()
+    return threading.RLock()
+
+
+class _EventletRLock:
+    """A re-entrant lock for eventlet green threads (eventlet only ships a plain Semaphore)."""
+
+    def __init__(self) -> None:
         import eventlet.semaphore
 
-        return eventlet.semaphore.Semaphore(1)
-    return threading.RLock()
+        self._sem = eventlet.semaphore.Semaphore(1)
+        self._owner: Any = None
+        self._count = 0
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        import greenlet
+
+        me = greenlet.getcurrent()
+        if self._owner is me:
+            self._count += 1
+            return True
+        if not self._sem.acquire(blocking, timeout):
+            return False
+        self._owner, self._count = me, 1
+        return True
+
+    def release(self) -> None:
+        import greenlet
+
+        if self._owner is not greenlet.getcurrent():
+            raise RuntimeError("cannot release a lock owned by another green thread")
+        self._count -= 1
+        if self._count == 0:
+            self._owner = None
+            self._sem.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
 
 
 def semaphore(size: int) -> Any:
