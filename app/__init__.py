@@ -22,8 +22,10 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
 
     from app import concurrency
     from app.settings import load_settings
+    from app.storage import retention
+    from app.storage.base import Storage
     from app.web import errors, sockets
-    from app.web.routes import files, health, nodes, parameters, static_ui
+    from app.web.routes import files, health, nodes, parameters, static_ui, uploads
     from app.wiring import AppModule
 
     settings = settings or load_settings()
@@ -52,9 +54,10 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     app.extensions["settings"] = settings
 
     errors.register(app)
-    for blueprint in (health.bp, nodes.bp, parameters.bp, files.bp, static_ui.bp):
+    for blueprint in (health.bp, nodes.bp, parameters.bp, files.bp, uploads.bp, static_ui.bp):
         app.register_blueprint(blueprint)
     sockets.register(socketio, injector)
+    retention.start(injector.get(Storage), settings)
     return app
 
 

@@ -1,16 +1,23 @@
-"""GET /image/<filename>: files in local storage, traversal-safe, with their content type."""
+"""GET /image/<name>: files in local storage, traversal-safe, with their content type."""
 
 from __future__ import annotations
-
-import mimetypes
 
 from flask import Blueprint, current_app, send_file
 
 from app.errors import UserError
 from app.storage.base import Storage
 from app.storage.local import LocalStorage
+from app.storage.media_types import content_type_for
 
 bp = Blueprint("files", __name__)
+
+# Stored files are user content served from our own origin: never sniffed, and any script in an
+# SVG or HTML file runs in a sandbox without access to the editor.
+_SAFETY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; media-src 'self'; "
+                               "style-src 'unsafe-inline'; sandbox",
+}
 
 
 @bp.get("/image/<path:filename>")
@@ -21,5 +28,6 @@ def local_file(filename: str):  # type: ignore[no-untyped-def]
     path = storage.path_of(filename)
     if path is None:
         raise UserError("File not found.", status=404)
-    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return send_file(path, mimetype=mimetype, conditional=True, max_age=3600)
+    response = send_file(path, mimetype=content_type_for(path.name), conditional=True, max_age=3600)
+    response.headers.update(_SAFETY_HEADERS)
+    return response
