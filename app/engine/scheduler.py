@@ -68,6 +68,7 @@ class Run:
         self._failed = False
         self._in_flight = 0
         self._tasks: dict[str, Any] = {}
+        self._begun: set[str] = set()  # nodes whose task has started (killing one that has not would skip its clean-up)
         self._processors: dict[str, Processor] = {}
         graph = {name: [p for p in self.flow.parents[name] if p in self.to_run] for name in self.to_run}
         self._sorter = TopologicalSorter(graph)
@@ -101,7 +102,7 @@ class Run:
             self.cancelled.set()
             self._stopping = True
             processors = list(self._processors.items())
-            tasks = list(self._tasks.values())
+            tasks = [task for name, task in self._tasks.items() if name in self._begun]
         for name, processor in processors:
             try:
                 processor.cancel()
@@ -113,12 +114,22 @@ class Run:
 
     # ---- scheduling ------------------------------------------------------------------------
     def _submit_ready(self) -> None:
+        """Start every ready node that gets a pool slot now (atomically, so a sibling failing first
+        cannot drop it); the others queue for a slot and start only if the run is still going."""
         if self._stopping:
             return
         for name in self._sorter.get_ready():
-            self.states[name] = NodeState.QUEUED
             self._in_flight += 1
-            self._tasks[name] = concurrency.spawn(self._execute, name)
+            has_slot = bool(self.services.slots.acquire(blocking=False))
+            if has_slot:
+                self._mark_running(name)
+            else:
+                self.states[name] = NodeState.QUEUED
+            self._tasks[name] = concurrency.spawn(self._execute, name, has_slot)
+
+    def _mark_running(self, name: str) -> None:
+        self.states[name] = NodeState.RUNNING
+        self.events.node_running(name)
 
     def _maybe_finish(self) -> None:
         if self._in_flight == 0 and (self._stopping or not self._sorter.is_active()):
@@ -137,17 +148,21 @@ class Run:
         if self.on_finish is not None:
             self.on_finish(self)
 
-    def _execute(self, name: str) -> None:
+    def _execute(self, name: str, has_slot: bool) -> None:
+        self._begun.add(name)
         slots = self.services.slots
-        acquired = False
+        acquired = has_slot
         try:
-            slots.acquire()
-            acquired = True
+            if not acquired:
+                slots.acquire()
+                acquired = True
+                with self._lock:
+                    if self._stopping:
+                        return
+                    self._mark_running(name)
             with self._lock:
-                if self._stopping:
+                if self.cancelled.is_set():
                     return
-                self.states[name] = NodeState.RUNNING
-                self.events.node_running(name)
                 processor = self._create(name)
                 self._processors[name] = processor
             started = time.perf_counter()
