@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     from app.storage import retention
     from app.storage.base import Storage
     from app.web import errors, sockets
-    from app.web.routes import files, health, nodes, parameters, static_ui, uploads
+    from app.web.routes import files, health, nodes, parameters, replicate, static_ui, uploads
     from app.wiring import AppModule
 
     settings = settings or load_settings()
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     app.extensions["settings"] = settings
 
     errors.register(app)
-    for blueprint in (health.bp, nodes.bp, parameters.bp, files.bp, uploads.bp, static_ui.bp):
+    for blueprint in (health.bp, nodes.bp, parameters.bp, files.bp, uploads.bp, replicate.bp, static_ui.bp):
         app.register_blueprint(blueprint)
     sockets.register(socketio, injector)
     retention.start(injector.get(Storage), settings)
