@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import warnings
 from typing import Any, Iterator
 
 import pytest
@@ -213,6 +214,10 @@ def settle(seconds: float = 0.1) -> None:
 @pytest.fixture(params=MODES)
 def mode(request: pytest.FixtureRequest) -> Iterator[str]:
     global REC
+    if request.param == "eventlet":
+        with warnings.catch_warnings():  # eventlet warns on import that it is deprecated upstream
+            warnings.simplefilter("ignore")
+            import eventlet  # noqa: F401
     concurrency.use(request.param)
     REC = Recorder()
     yield request.param

@@ -1,0 +1,119 @@
+"""RunEvents: runId and seq on every event, throttled and delta partials, key redaction, closing."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Any, Iterator
+
+import pytest
+
+from app import concurrency
+from app.engine.events import RunEvents
+
+
+class ListSink:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any], str | None]] = []
+
+    def emit(self, event: str, payload: dict[str, Any], to: str | None) -> None:
+        self.events.append((event, dict(payload), to))
+
+
+@pytest.fixture(params=["gevent", "threading", "eventlet"])
+def mode(request: pytest.FixtureRequest) -> Iterator[str]:
+    if request.param == "eventlet":
+        with warnings.catch_warnings():  # eventlet warns on import that it is deprecated upstream
+            warnings.simplefilter("ignore")
+            import eventlet  # noqa: F401
+    concurrency.use(request.param)
+    yield request.param
+    concurrency.use("threading")
+
+
+def make(interval: float = 0.05, **kwargs: Any) -> tuple[ListSink, RunEvents]:
+    sink = ListSink()
+    return sink, RunEvents(sink, "sid-9", "run-1", stream_interval=interval, **kwargs)
+
+
+def test_envelope_and_shapes(mode: str) -> None:
+    sink, events = make()
+    events.node_running("a")
+    events.node_done("a", "out", 0.1234567)
+    events.node_done("b", None, 0)
+    events.node_error("c", "failed")
+    events.run_end({"a": "out"}, status="failed")
+    assert [e[2] for e in sink.events] == ["sid-9"] * 5
+    assert [e[1]["seq"] for e in sink.events] == [1, 2, 3, 4, 5]
+    assert all(e[1]["runId"] == "run-1" for e in sink.events)
+    assert sink.events[0][:2] == ("current_node_running", {"instanceName": "a", "isDone": False,
+                                                           "runId": "run-1", "seq": 1})
+    assert sink.events[1][1] == {"instanceName": "a", "isDone": True, "duration": 0.123457, "output": "out",
+                                 "runId": "run-1", "seq": 2}
+    assert "output" not in sink.events[2][1] and sink.events[2][1]["isDone"] is True
+    assert sink.events[3][1] == {"instanceName": "c", "isDone": False, "error": "failed", "runId": "run-1",
+                                 "seq": 4}
+    assert sink.events[4][1] == {"output": {"a": "out"}, "status": "failed", "cancelled": False,
+                                 "runId": "run-1", "seq": 5}
+
+
+def test_nothing_after_run_end(mode: str) -> None:
+    sink, events = make()
+    events.run_end({}, status="cancelled")
+    events.node_done("late", "x", 1)
+    events.node_partial("late", "x")
+    events.run_end({}, status="cancelled")
+    concurrency.sleep(0.1)
+    assert [e[0] for e in sink.events] == ["run_end"]
+    assert sink.events[0][1]["cancelled"] is True
+
+
+def test_error_of_run_node_names_the_target() -> None:
+    sink, events = make(target="T")
+    events.node_error("parent", "boom")
+    assert sink.events[0][1]["nodeName"] == "T" and sink.events[0][1]["instanceName"] == "parent"
+
+
+def test_keys_are_redacted_longest_first_and_short_values_ignored() -> None:
+    sink, events = make(secrets=["sk-abcdef", "sk-abcdef-longer", "ab", ""])
+    events.node_error("n", "keys sk-abcdef-longer and sk-abcdef; ab stays")
+    assert sink.events[0][1]["error"] == "keys *** and ***; ab stays"
+
+
+def test_partials_throttled_with_the_latest_text_flushed(mode: str) -> None:
+    sink, events = make(interval=0.05)
+    text = ""
+    started = time.monotonic()
+    for i in range(100):
+        text += f"{i},"
+        events.node_partial("n", text)
+        concurrency.sleep(0.003)
+    elapsed = time.monotonic() - started
+    concurrency.sleep(0.12)  # the pending text is flushed by a timer, not by the next call
+    partials = [e[1] for e in sink.events if e[0] == "progress"]
+    assert partials[-1]["output"] == text
+    assert len(partials) <= elapsed * 20 + 3
+    stamps = [p["seq"] for p in partials]
+    assert stamps == sorted(stamps)
+    events.node_done("n", text, 1.0)
+    assert sink.events[-1][1]["isDone"] is True and sink.events[-1][1]["output"] == text
+
+
+def test_done_drops_a_pending_partial(mode: str) -> None:
+    sink, events = make(interval=0.05)
+    events.node_partial("n", "a")
+    events.node_partial("n", "ab")  # pending: inside the interval
+    events.node_done("n", "abc", 0.5)
+    concurrency.sleep(0.12)
+    assert [(e[0], e[1].get("output")) for e in sink.events] == [("progress", "a"), ("progress", "abc")]
+
+
+def test_delta_partials(mode: str) -> None:
+    sink, events = make(interval=0, delta_stream=True)
+    for text in ("Hel", "Hello", "Hello world", "Rewritten"):
+        events.node_partial("n", text)
+    partials = [e[1] for e in sink.events]
+    assert partials[0]["delta"] == "Hel" and partials[0]["offset"] == 0
+    assert partials[1]["delta"] == "lo" and partials[1]["offset"] == 3
+    assert partials[2]["delta"] == " world" and partials[2]["offset"] == 5
+    assert partials[3]["output"] == "Rewritten" and "delta" not in partials[3]  # not an extension: full text
