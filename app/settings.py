@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     provider_timeout_s: float = Field(120.0, alias="PROVIDER_TIMEOUT_S", gt=0)
     provider_max_retries: int = Field(2, alias="PROVIDER_MAX_RETRIES", ge=0)
     provider_concurrency: int = Field(8, alias="PROVIDER_CONCURRENCY", ge=1)
+    stabilityai_poll_timeout_s: float = Field(600.0, alias="STABILITYAI_POLL_TIMEOUT_S", gt=0)
     replicate_poll_interval: float = Field(0.5, alias="REPLICATE_POLL_INTERVAL", gt=0)
     replicate_timeout_s: float = Field(1800.0, alias="REPLICATE_TIMEOUT_S", gt=0)
 
