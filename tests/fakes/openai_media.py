@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import threading
 import time
 import uuid
 from typing import Any
@@ -39,7 +40,10 @@ def _unauthorized(request: Request, fake: Any) -> Response | None:
 
 def install(fake: Any) -> None:
     fake.openai_image_urls = False  # True: generations answer with a URL whatever response_format asks
+    fake.speech_parallel_max = 0  # the most speech requests seen in progress at once
     files: dict[str, bytes] = {}
+    in_progress = [0]
+    guard = threading.Lock()
 
     def image_entry(request: Request, data: bytes, want_url: bool) -> dict[str, Any]:
         if want_url:
@@ -95,6 +99,13 @@ def install(fake: Any) -> None:
         if body.get("instructions") and body.get("model") in ("tts-1", "tts-1-hd"):
             return fake.json_response({"error": {"message": "instructions are not supported by this model",
                                                  "type": "invalid_request_error"}}, 400)
-        if fake.stream_delay:
-            time.sleep(fake.stream_delay)
+        with guard:
+            in_progress[0] += 1
+            fake.speech_parallel_max = max(fake.speech_parallel_max, in_progress[0])
+        try:
+            if fake.stream_delay:
+                time.sleep(fake.stream_delay)
+        finally:
+            with guard:
+                in_progress[0] -= 1
         return Response(fake_mp3(text), mimetype="audio/mpeg")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -47,6 +48,7 @@ def server(fake: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def clean_fake(fake: FakeProviders) -> None:
     fake.reset()
     fake.openai_image_urls = False
+    fake.speech_parallel_max = 0
     fake.stability_pending_polls = 2
 
 
@@ -155,12 +157,13 @@ def test_tts_long_text_is_chunked_and_joined_in_order(server: ServerProcess, flo
                                                       fake: FakeProviders) -> None:
     sentences = [f"Sentence number {i} is here." for i in range(400)]
     text = " ".join(sentences)  # about 11 000 characters -> 3 chunks
-    fake.stream_delay = 0.05
+    fake.stream_delay = 0.2
     end, _ = run(flow_client, [node("tts", "openai-text-to-speech-processor", text=text, model="tts-1",
                                     voice="nova", instruction="whisper")])
     assert end["status"] == "completed", end
     calls = fake.requests_to("/audio/speech")
     assert len(calls) == 3
+    assert fake.speech_parallel_max == 2  # two chunks at a time, never three
     inputs = sorted((c.json()["input"] for c in calls), key=text.index)
     assert " ".join(inputs) == text and all(len(i) <= 4096 for i in inputs)
     assert all(c.json()["voice"] == "nova" and "instructions" not in c.json() for c in calls)
@@ -169,6 +172,23 @@ def test_tts_long_text_is_chunked_and_joined_in_order(server: ServerProcess, flo
     first, *rest = [fake_mp3(i) for i in inputs]
     assert audio.content == first + b"".join(part[16:] for part in rest)
     assert audio.content.count(b"ID3") == 1
+
+
+def test_cancel_stops_pending_tts_chunks(flow_client: FlowClient, fake: FakeProviders) -> None:
+    fake.stream_delay = 1.0
+    text = " ".join(f"Sentence number {i} is here." for i in range(400))  # 3 chunks
+    run_id = uuid.uuid4().hex
+    start = len(flow_client.events)
+    flow = [node("tts", "openai-text-to-speech-processor", text=text, model="tts-1")]
+    flow_client.emit("process_file", {"jsonFile": json.dumps(flow), "parameters": KEYS, "runId": run_id})
+    deadline = time.monotonic() + 10
+    while len(fake.requests_to("/audio/speech")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    flow_client.emit("cancel_run", {"runId": run_id})
+    events = flow_client.wait_run(run_id, timeout=5, start=start)
+    assert next(d for n, d in events if n == "run_end")["cancelled"] is True
+    time.sleep(1.5)  # the first two would have finished by now; the third must never start
+    assert len(fake.requests_to("/audio/speech")) == 2
 
 
 def test_tts_sends_instructions_only_to_gpt_4o_mini_tts(flow_client: FlowClient, fake: FakeProviders) -> None:
@@ -270,8 +290,7 @@ def test_cancel_during_polling_stops_polling(flow_client: FlowClient, fake: Fake
     flow = [node("job", "stabilityai-generic-processor", path="/v2beta/stable-image/upscale/creative",
                  image=f"{fake.url}/assets/in.png", prompt="sharper")]
     start = len(flow_client.events)
-    flow_client.emit("process_file", {"jsonFile": __import__("json").dumps(flow), "parameters": KEYS,
-                                      "runId": run_id})
+    flow_client.emit("process_file", {"jsonFile": json.dumps(flow), "parameters": KEYS, "runId": run_id})
     deadline = time.monotonic() + 10
     while not fake.requests_to("/upscale/creative/result/") and time.monotonic() < deadline:
         time.sleep(0.05)
