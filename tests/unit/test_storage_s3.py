@@ -98,7 +98,7 @@ def test_unknown_upload_type_is_refused_before_signing(storage: S3Storage) -> No
     assert info.value.status == 400
 
 
-def test_wrong_credentials_give_a_plain_error_without_the_secret(moto_s3: MotoS3) -> None:  # noqa: F811
+def test_a_missing_bucket_gives_a_plain_error_without_the_secret(moto_s3: MotoS3) -> None:  # noqa: F811
     settings = Settings(**{**moto_s3.env("no-such-bucket-here")})
     with pytest.raises(UserError, match="no-such-bucket-here") as info:
         S3Storage(settings).save("a.png", b"x")

@@ -45,7 +45,8 @@ def receive_upload():  # type: ignore[no-untyped-def]
     body_limit = max_upload_bytes(storage.settings) + FORM_OVERHEAD
     stream = request.stream
     if request.content_length is not None and request.content_length > body_limit:
-        _drain(stream)
+        if request.content_length <= DRAIN_MAX:
+            _drain(stream)
         raise _too_large(storage)
     receiver = _Receiver(storage, options["boundary"].encode("latin-1"), body_limit)
     try:
