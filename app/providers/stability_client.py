@@ -119,6 +119,9 @@ class StabilityClient:
                 if last or not retry_network:
                     raise provider_error(PROVIDER, 408, f"no answer within {self.settings.provider_timeout_s:g} s "
                                                         "(PROVIDER_TIMEOUT_S)") from None
+            except requests.RequestException:  # the answer broke off while being read
+                if last or not retry_network:
+                    raise provider_error(PROVIDER, None) from None
             else:
                 status = response.status_code
                 if 200 <= status < 300 or status in ok_statuses:
