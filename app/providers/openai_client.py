@@ -45,5 +45,16 @@ def openai_errors(settings: Settings, provider: str = "OpenAI") -> Iterator[None
             raise
         except openai.APIStatusError as exc:
             raise provider_error(provider, exc.status_code, _message(exc)) from None
-        except (openai.APITimeoutError, openai.APIConnectionError):
+        except openai.APITimeoutError:
+            raise provider_error(provider, 408, f"no answer within {settings.provider_timeout_s:g} s "
+                                                "(PROVIDER_TIMEOUT_S)") from None
+        except openai.APIConnectionError:
             raise provider_error(provider, None) from None
+        except openai.APIError as exc:  # an error event inside a stream
+            raise stream_error(provider, exc.message) from None
+
+
+def stream_error(provider: str, message: str | None) -> UserError:
+    """The provider reported a failure in the middle of an answer."""
+    detail = " ".join(str(message or "no details given").split())[:500]
+    return UserError(f"{provider} reported an error while answering: {detail}", status=502)

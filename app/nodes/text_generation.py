@@ -1,0 +1,123 @@
+"""What the text-generation nodes share: prompt/context inputs, stream consumption, cancel, reasoning display."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from app.errors import UserError
+from app.nodes.base import Processor
+from app.nodes.config import Field
+from app.providers.openai_client import stream_error
+
+REASONING_HEADING = "### Reasoning"
+REASONING_SEPARATOR = "\n\n---\n\n"
+
+
+def context_field(placeholder: str = "ContextPlaceholder", **extra: Any) -> Field:
+    return Field(name="context", type="textfield", label="context", hasHandle=True, placeholder=placeholder,
+                 **extra)
+
+
+def prompt_field(placeholder: str = "PromptPlaceholder") -> Field:
+    return Field(name="prompt", type="textarea", label="prompt", required=True, hasHandle=True,
+                 placeholder=placeholder)
+
+
+def with_reasoning(reasoning: str, answer: str) -> str:
+    """A partial that shows the model's reasoning in its own section above the answer so far."""
+    if not reasoning:
+        return answer
+    quoted = reasoning.strip()
+    return f"{REASONING_HEADING}\n\n{quoted}{REASONING_SEPARATOR}{answer}"
+
+
+class TextGenerationProcessor(Processor):
+    """Base of the nodes that stream a text answer from a provider; not a node type itself."""
+
+    _stream: Any = None
+
+    # ---- inputs ------------------------------------------------------------------------------
+    def prompt_text(self) -> str:
+        prompt = self.text_input("prompt")
+        if prompt is None or not prompt.strip():
+            raise UserError("No prompt provided: type one in the node's 'prompt' field or connect a node to it.")
+        return prompt
+
+    def context_text(self) -> str:
+        context = self.text_input("context")
+        return context if context and context.strip() else ""
+
+    def joined_prompt(self) -> str:
+        """Context and prompt as one message (the reference's "<context> <prompt>")."""
+        context, prompt = self.context_text(), self.prompt_text()
+        return f"{context} {prompt}" if context else prompt
+
+    # ---- streams -----------------------------------------------------------------------------
+    def track(self, stream: Any) -> Any:
+        """Remember the open stream so cancel() can close it; closes it at once if already cancelled."""
+        self._stream = stream
+        if self.cancelled:
+            self.cancel()
+        return stream
+
+    def cancel(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.close()
+            except Exception:  # closing a half-read connection may complain; it is closed either way
+                pass
+
+    def consume_responses(self, events: Iterable[Any], provider: str) -> str:
+        """Read an OpenAI Responses API stream: stream text deltas; the final text is the response's."""
+        text = ""
+        final: str | None = None
+        for event in events:
+            kind = getattr(event, "type", None)
+            if kind == "response.output_text.delta":
+                text += event.delta or ""
+                self.stream(text)
+            elif kind == "response.completed":
+                final = _output_text(getattr(event, "response", None))
+            elif kind in ("response.failed", "response.incomplete"):
+                response = getattr(event, "response", None)
+                error = getattr(response, "error", None)
+                if error is not None:
+                    raise stream_error(provider, getattr(error, "message", None))
+                details = getattr(response, "incomplete_details", None)
+                if kind == "response.incomplete" and details is not None and not text:
+                    raise stream_error(provider, f"the answer is incomplete ({getattr(details, 'reason', '?')})")
+            elif kind == "error":
+                raise stream_error(provider, getattr(event, "message", None))
+        return final if final else text
+
+    def consume_chat(self, chunks: Iterable[Any]) -> tuple[str, str]:
+        """Read a Chat Completions stream; partials show any reasoning above the answer.
+
+        Returns (answer, reasoning)."""
+        answer = ""
+        reasoning = ""
+        for chunk in chunks:
+            for choice in getattr(chunk, "choices", None) or []:
+                delta = getattr(choice, "delta", None)
+                if delta is None:
+                    continue
+                thought = getattr(delta, "reasoning_content", None) or getattr(delta, "reasoning", None)
+                if isinstance(thought, str) and thought:
+                    reasoning += thought
+                    self.stream(with_reasoning(reasoning, answer))
+                content = getattr(delta, "content", None)
+                if isinstance(content, str) and content:
+                    answer += content
+                    self.stream(with_reasoning(reasoning, answer))
+        return answer, reasoning
+
+
+def _output_text(response: Any) -> str | None:
+    if response is None:
+        return None
+    try:
+        text = response.output_text
+    except Exception:
+        return None
+    return text if isinstance(text, str) and text else None
