@@ -78,22 +78,34 @@ def test_oversize_upload_is_refused_and_leaves_nothing(server: ServerProcess) ->
     assert requests.get(link, timeout=5).status_code == 404
 
 
-def test_oversize_upload_without_content_length_is_cut_off_while_streaming(server: ServerProcess) -> None:
-    before = stored(server)
+def post_chunked(server: ServerProcess, size: int) -> tuple[requests.Response, str]:
+    """POST an upload with Transfer-Encoding: chunked (no declared length) and a file of `size` bytes."""
     url, fields = forged_fields(server)
     boundary = "b0undary"
     head = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
                    for k, v in fields.items())
     head += f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.txt\"\r\n\r\n"
 
-    def body() -> Iterator[bytes]:  # chunked: the server cannot rely on any declared length
+    def body() -> Iterator[bytes]:
         yield head.encode()
-        for _ in range(LIMIT // 65536 + 4):
-            yield b"z" * 65536
+        for start in range(0, size, 65536):
+            yield b"z" * min(65536, size - start)
         yield f"\r\n--{boundary}--\r\n".encode()
 
     response = requests.post(url, data=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
                              timeout=30)
+    return response, fields["key"]
+
+
+def test_chunked_upload_within_the_limit_is_stored(server: ServerProcess) -> None:
+    response, key = post_chunked(server, 100_000)
+    assert response.status_code == 204, response.text
+    assert (server.folder / key).read_bytes() == b"z" * 100_000  # type: ignore[attr-defined]
+
+
+def test_oversize_upload_without_content_length_is_cut_off_while_streaming(server: ServerProcess) -> None:
+    before = stored(server)
+    response, _ = post_chunked(server, LIMIT + 4 * 65536)
     assert response.status_code == 413, response.text
     assert stored(server) == before
 

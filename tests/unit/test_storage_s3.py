@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from collections.abc import Iterator
 
@@ -15,9 +16,11 @@ from app.storage.s3 import S3Storage
 from tests.s3_fixtures import MotoS3, moto_s3  # noqa: F401  (fixture)
 
 
-def aws_storage(**env: str) -> S3Storage:
+@functools.lru_cache(maxsize=None)
+def aws_storage(endpoint: str | None = None) -> S3Storage:
+    """A storage for URL recognition only (no request is made); cached, building a boto3 client is slow."""
     return S3Storage(Settings(S3_AWS_ACCESS_KEY_ID="AKIA", S3_AWS_SECRET_ACCESS_KEY="s", S3_BUCKET_NAME="my-bucket",
-                              S3_AWS_REGION_NAME="eu-west-1", **env))
+                              S3_AWS_REGION_NAME="eu-west-1", S3_ENDPOINT_URL=endpoint))
 
 
 @pytest.mark.parametrize("url, key", [
@@ -45,7 +48,7 @@ def test_recognises_our_aws_urls(url: str, key: str | None) -> None:
     ("http://minio.local:9000/other/a.pdf", None),
 ])
 def test_recognises_our_custom_endpoint_urls(url: str, key: str | None) -> None:
-    assert aws_storage(S3_ENDPOINT_URL="http://minio.local:9000").key_in(url) == key
+    assert aws_storage("http://minio.local:9000").key_in(url) == key
 
 
 @pytest.fixture

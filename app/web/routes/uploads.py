@@ -44,6 +44,10 @@ def receive_upload():  # type: ignore[no-untyped-def]
         raise UserError("Upload refused: send the form as multipart/form-data.")
     body_limit = max_upload_bytes(storage.settings) + FORM_OVERHEAD
     stream = request.stream
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        # The WSGI server decodes the chunks and ends the input; werkzeug only trusts that when the
+        # server says so (gevent does, eventlet does not). Our own byte count is the limit here.
+        stream = request.environ["wsgi.input"]
     if request.content_length is not None and request.content_length > body_limit:
         if request.content_length <= DRAIN_MAX:
             _drain(stream)
