@@ -40,7 +40,8 @@ def receive_upload():  # type: ignore[no-untyped-def]
     if not isinstance(storage, LocalStorage):
         raise UserError("Uploads go to the configured S3 bucket, not to this server.", status=404)
     mimetype, options = parse_options_header(request.headers.get("Content-Type", ""))
-    if mimetype != "multipart/form-data" or not options.get("boundary"):
+    boundary = options.get("boundary", "")
+    if mimetype != "multipart/form-data" or not boundary or not boundary.isascii() or len(boundary) > 200:
         raise UserError("Upload refused: send the form as multipart/form-data.")
     body_limit = max_upload_bytes(storage.settings) + FORM_OVERHEAD
     stream = request.stream
@@ -52,16 +53,16 @@ def receive_upload():  # type: ignore[no-untyped-def]
         if request.content_length <= DRAIN_MAX:
             _drain(stream)
         raise _too_large(storage)
-    receiver = _Receiver(storage, options["boundary"].encode("latin-1"), body_limit)
+    receiver = _Receiver(storage, boundary.encode("ascii"), body_limit)
     try:
         receiver.run(stream)
-    except UserError as exc:
+    except UserError:
         receiver.discard()
-        if exc.status == 413:
-            _drain(stream)
+        _drain(stream)
         raise
     except ValueError:  # malformed multipart
         receiver.discard()
+        _drain(stream)
         raise UserError("Upload refused: the multipart form could not be parsed.") from None
     except BaseException:
         receiver.discard()
