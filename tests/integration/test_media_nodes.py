@@ -333,6 +333,16 @@ def test_stability_400_detail_is_shown(flow_client: FlowClient, fake: FakeProvid
     no_secret_in(message)
 
 
+def test_openai_400_detail_is_shown(flow_client: FlowClient, fake: FakeProviders) -> None:
+    fake.fail_next("/openai/v1/audio/speech", 400, {"error": {"message": "Invalid voice 'robot'.",
+                                                              "type": "invalid_request_error"}})
+    end, events = run(flow_client, [node("t", "openai-text-to-speech-processor", text="Hi.", voice="robot")])
+    message = node_error(events)
+    assert message.startswith("OpenAI rejected the request as invalid") and "Invalid voice 'robot'." in message
+    assert len(fake.requests_to("/audio/speech")) == 1  # 400 is not retried
+    no_secret_in(message)
+
+
 @pytest.mark.parametrize("flow, prefix", [
     ([node("s", "stable-diffusion-stabilityai-prompt", prompt="x")], "/stability/v1/generation"),
     ([node("g", "gpt-image-processor", method="generate", prompt="x")], "/openai/v1/images/generations"),
