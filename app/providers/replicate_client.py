@@ -72,7 +72,7 @@ def make_client(settings: Settings, api_key: str, *, timeout: float | None = Non
                             timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)))
 
 
-def _detail(exc: ReplicateError) -> str | None:
+def error_detail(exc: ReplicateError) -> str | None:
     return exc.detail or exc.title
 
 
@@ -84,7 +84,7 @@ def replicate_errors() -> Iterator[None]:
     except UserError:
         raise
     except ReplicateError as exc:
-        raise provider_error(PROVIDER, exc.status, _detail(exc)) from None
+        raise provider_error(PROVIDER, exc.status, error_detail(exc)) from None
     except httpx.HTTPError:
         raise provider_error(PROVIDER, None) from None
     except (ValueError, TypeError) as exc:  # an answer that does not have the documented shape
@@ -164,3 +164,24 @@ def slim_model(model: Any) -> Any:
 
 def slim_models(models: Any) -> Any:
     return [slim_model(m) for m in models] if isinstance(models, list) else models
+
+
+def version_schema(settings: Settings, api_key: str, owner: str, name: str, version: str | None = None
+                   ) -> dict[str, Any]:
+    """{id, openapi_schema} of a model version (the latest one when `version` is None), cached."""
+
+    def fetch() -> dict[str, Any]:
+        if version:
+            found = catalogue_get(settings, api_key, f"models/{owner}/{name}/versions/{version}")
+        else:
+            model = catalogue_get(settings, api_key, f"models/{owner}/{name}")
+            found = model.get("latest_version") if isinstance(model, dict) else None
+            if not isinstance(found, dict):
+                raise UserError(f"The Replicate model '{owner}/{name}' has no published version.", status=502)
+        schema = found.get("openapi_schema") if isinstance(found, dict) else None
+        if not isinstance(schema, dict) or not found.get("id"):
+            raise UserError(f"Replicate has no input schema for the model '{owner}/{name}'"
+                            f"{f' version {version}' if version else ''}.", status=502)
+        return {"id": found["id"], "openapi_schema": schema}
+
+    return cached("version", (f"{owner}/{name}", version, key_fingerprint(api_key)), fetch)

@@ -91,7 +91,8 @@ def model_json(full_name: str) -> dict[str, Any]:
     return {"url": f"https://replicate.com/{full_name}", "owner": owner, "name": name,
             "description": f"The {name} model", "visibility": "public", "github_url": None, "paper_url": None,
             "license_url": None, "run_count": 1234, "cover_image_url": f"https://example.com/{name}.png",
-            "default_example": {"id": "example", "input": {"prompt": "a cat"}},
+            "default_example": {"id": "example", "model": full_name, "version": LATEST[full_name],
+                                "status": "succeeded", "input": {"prompt": "a cat"}, "output": None},
             "latest_version": version_json(LATEST[full_name])}
 
 

@@ -135,6 +135,16 @@ def test_concatenated_text_output(flow_client: FlowClient, fake: FakeProviders, 
     assert created(fake)[0].json()["input"] == {"prompt": "Say hello", "max_tokens": 100}
 
 
+def test_unpinned_model_runs_at_its_current_version_through_the_model_endpoint(
+        flow_client: FlowClient, fake: FakeProviders, key: str) -> None:
+    end, events = run(flow_client, [replicate_node("writer", "acme/text-gen", prompt="hi", max_tokens=5)], key)
+    assert end["status"] == "completed", events
+    assert end["output"]["writer"] == "Hello, world!"
+    [create] = [r for r in fake.requests if r.method == "POST" and "/predictions" in r.path]
+    assert create.path == "/replicate/v1/models/acme/text-gen/predictions"
+    assert create.json() == {"input": {"prompt": "hi", "max_tokens": 5}}
+
+
 @pytest.mark.parametrize("values, expected", [
     ({"prompt": "x", "num_outputs": "7"}, "'num_outputs' must be one of: 1, 2, 3, 4"),
     ({"prompt": "x", "guidance": "11"}, "'guidance' must be between 0 and 10"),
@@ -196,6 +206,17 @@ def test_server_error_on_create_is_a_plain_error(flow_client: FlowClient, fake: 
     assert end["status"] == "failed"
     assert "Replicate had a server error (500)" in node_error(events)
     assert len(created(fake)) == 1
+
+
+def test_input_rejected_by_replicate_names_the_model_and_examples(
+        flow_client: FlowClient, fake: FakeProviders, key: str) -> None:
+    fake.fail_next("/replicate/v1/predictions", 422,
+                   {"title": "Input validation failed", "detail": "input.prompt: String too long", "status": 422})
+    end, events = run(flow_client, [replicate_node("writer", "acme/text-gen:text333", prompt="x")], key)
+    message = node_error(events)
+    assert "Replicate rejected the input for 'acme/text-gen'" in message
+    assert "https://replicate.com/acme/text-gen/examples" in message
+    assert "input.prompt: String too long" in message
 
 
 def test_prediction_timeout_cancels_it(flow_client: FlowClient, fake: FakeProviders, key: str) -> None:

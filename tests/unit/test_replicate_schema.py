@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from app.errors import UserError
-from app.nodes.core.replicate import _extension_for, build_input, coerce, decode_data_uri, shape_output
+from app.nodes.core.replicate import (_extension_for, _failure_message, build_input, coerce, decode_data_uri,
+                                      shape_output)
 from app.providers import replicate_client as rc
 from app.settings import Settings
 from tests.fakes.replicate_api import PINNED_SCHEMA, TEXT_SCHEMA
@@ -125,3 +126,10 @@ def test_cache_keeps_answers_not_errors() -> None:
     assert rc.cached("collections", key, failing) == {"ok": 1}
     assert rc.key_fingerprint("r8_secret") != rc.key_fingerprint("r8_other")
     assert "r8_secret" not in rc.key_fingerprint("r8_secret")
+
+
+def test_failure_messages_link_the_examples() -> None:
+    failed = _failure_message("acme/m", "failed", "boom")
+    assert "status: failed" in failed and "boom" in failed and "https://replicate.com/acme/m/examples" in failed
+    canceled = _failure_message("acme/m", "canceled", None)
+    assert "cancelled on Replicate" in canceled and "https://replicate.com/acme/m/examples" in canceled

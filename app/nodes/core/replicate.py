@@ -47,6 +47,7 @@ class ReplicateProcessor(Processor):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self._api_key: str | None = None
+        self._sdk: Any = None
         self._prediction_id: str | None = None
         self._cancel_started = False
         self._cancel_done = concurrency.event()
@@ -79,16 +80,7 @@ class ReplicateProcessor(Processor):
 
     def load_schema(self, owner: str, name: str, version: str | None) -> tuple[str, dict[str, Any]]:
         """(version id, OpenAPI schema) of the pinned version (the latest one when none is pinned)."""
-        key = self._key()
-        fingerprint = rc.key_fingerprint(key)
-        settings = self.ctx.settings
-        client = rc.make_client(settings, key)
-        if version:
-            found = rc.cached("version", (f"{owner}/{name}", version, fingerprint),
-                              lambda: rc.call(settings, _get_version, client, owner, name, version))
-        else:
-            found = rc.cached("version", (f"{owner}/{name}", None, fingerprint),
-                              lambda: rc.call(settings, _get_latest_version, client, owner, name))
+        found = rc.version_schema(self.ctx.settings, self._key(), owner, name, version)
         return found["id"], found["openapi_schema"]
 
     def prediction_input(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -98,10 +90,11 @@ class ReplicateProcessor(Processor):
     # ---- running -------------------------------------------------------------------------------
     def process(self) -> Any:
         owner, name, version = self.model_ref()
-        self._key()
+        self._key()  # a missing key is reported before anything else
         version_id, schema = self.load_schema(owner, name, version)
         model_input = self.prediction_input(schema)
-        prediction = self._create(owner, name, version_id, model_input)
+        # An unpinned model (e.g. an official one) runs through its model endpoint, at its current version.
+        prediction = self._create(owner, name, version_id if version else None, model_input)
         prediction = self._await(prediction, f"{owner}/{name}")
         output, is_file = shape_output(prediction.output, schema)
         if is_file:
@@ -135,15 +128,23 @@ class ReplicateProcessor(Processor):
             self._api_key = self.api_key()
         return self._api_key
 
-    def _create(self, owner: str, name: str, version_id: str, model_input: dict[str, Any]) -> Any:
+    def _client(self) -> Any:
+        if self._sdk is None:
+            self._sdk = rc.make_client(self.ctx.settings, self._key())
+        return self._sdk
+
+    def _create(self, owner: str, name: str, version_id: str | None, model_input: dict[str, Any]) -> Any:
         """Create the prediction; a 429 or 503 (nothing was created) is retried with a short backoff."""
         settings = self.ctx.settings
-        client = rc.make_client(settings, self._key())
+        client = self._client()
         attempts = settings.provider_max_retries + 1
         for attempt in range(attempts):
             try:
                 with rc.provider_slot(rc.PROVIDER, settings.provider_concurrency):
-                    prediction = client.predictions.create(version=version_id, input=model_input)
+                    if version_id:
+                        prediction = client.predictions.create(version=version_id, input=model_input)
+                    else:
+                        prediction = client.models.predictions.create(model=f"{owner}/{name}", input=model_input)
                 break
             except ReplicateError as exc:
                 if exc.status in (429, 503) and attempt + 1 < attempts:
@@ -151,7 +152,7 @@ class ReplicateProcessor(Processor):
                         raise self._stop("The run was cancelled.") from None
                     continue
                 if exc.status in (400, 422):
-                    raise UserError(_input_rejected(f"{owner}/{name}", rc._detail(exc))) from None
+                    raise UserError(_input_rejected(f"{owner}/{name}", rc.error_detail(exc))) from None
                 with rc.replicate_errors():
                     raise
             except Exception:
@@ -165,7 +166,7 @@ class ReplicateProcessor(Processor):
     def _await(self, prediction: Any, model: str) -> Any:
         """Poll until the prediction ends, waiting on the run's cancel signal between polls."""
         settings = self.ctx.settings
-        client = rc.make_client(settings, self._key())
+        client = self._client()
         timeout = settings.replicate_timeout_s
         deadline = time.monotonic() + timeout
         delay = settings.replicate_poll_interval
@@ -194,9 +195,20 @@ class ReplicateProcessor(Processor):
             data, content_type = decode_data_uri(value)
             extension = _extension_for(None, content_type)
         else:
-            data, content_type = self.read_file(value)
+            data, content_type = self._download(value)
             extension = _extension_for(value, content_type)
         return self.save_file(data, extension, content_type=content_type)
+
+    def _download(self, url: str) -> tuple[bytes, str | None]:
+        """An output file, through the fetch helper (size limit, private-address guard), with the provider
+        timeout: generated videos can take longer than an ordinary fetch."""
+        if self.ctx.fetcher is None:
+            raise UserError("Fetching files is not available on this server.")
+        settings = self.ctx.settings
+        result = self.ctx.fetcher.get(url, timeout=max(settings.fetch_timeout_s, settings.provider_timeout_s))
+        if result.status >= 400:
+            raise UserError(f"Could not download the Replicate output '{url}': the server answered {result.status}.")
+        return result.content, result.content_type or None
 
     def portable_file(self, url: str) -> str:
         """A file URL Replicate can read: our own files on a private address are sent inline."""
@@ -213,23 +225,8 @@ class ReplicateProcessor(Processor):
                             f"too large to send inline ({len(data) / 1048576:.1f} MB; the limit is "
                             f"{MAX_INLINE_FILE_BYTES // 1048576} MB). Configure S3 storage or PUBLIC_URL.")
         content_type = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
-        return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
-
-
-# ---- SDK calls (run through rc.call: provider slot and error mapping) --------------------------
-def _get_version(client: Any, owner: str, name: str, version: str) -> dict[str, Any]:
-    from replicate.version import Versions
-
-    found = Versions(client, (owner, name)).get(version)
-    return {"id": found.id, "openapi_schema": found.openapi_schema or {}}
-
-
-def _get_latest_version(client: Any, owner: str, name: str) -> dict[str, Any]:
-    model = client.models.get(f"{owner}/{name}")
-    latest = model.latest_version
-    if latest is None:
-        raise UserError(f"The Replicate model '{owner}/{name}' has no published version.")
-    return {"id": latest.id, "openapi_schema": latest.openapi_schema or {}}
+        encoded = concurrency.run_blocking(base64.b64encode, data)
+        return f"data:{content_type};base64,{encoded.decode()}"
 
 
 # ---- messages ----------------------------------------------------------------------------------
@@ -247,9 +244,13 @@ def _input_rejected(model: str, detail: str | None) -> str:
 
 def _failure_message(model: str, status: str, error: Any) -> str:
     message = f"Your Replicate prediction ended with status: {status}."
-    if error and status != "canceled":
+    if status == "canceled":
+        message += f" It was cancelled on Replicate. Examples of inputs for '{model}': {_examples(model)}"
+    else:
         message += (f"\n\nThere may be an issue with the parameters given to '{model}'; examples: "
-                    f"{_examples(model)}\n\nMessage from Replicate: {' '.join(str(error).split())[:500]}")
+                    f"{_examples(model)}")
+    if error:
+        message += f"\n\nMessage from Replicate: {' '.join(str(error).split())[:500]}"
     return message
 
 

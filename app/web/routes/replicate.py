@@ -122,25 +122,5 @@ def model_config(model: str):  # type: ignore[no-untyped-def]
                         "(e.g. black-forest-labs/flux-schnell) or owner/name:version.", status=400)
     owner, name, version = match.groups()
     settings = _settings()
-    key = _key(settings)
-    fingerprint = rc.key_fingerprint(key)
-    if version:
-        found = rc.cached("version", (f"{owner}/{name}", version, fingerprint),
-                          lambda: rc.catalogue_get(settings, key, f"models/{owner}/{name}/versions/{version}"))
-    else:
-        # Not cached with the slimmed "model" entries: this answer needs latest_version.
-        found = rc.cached("version", (f"{owner}/{name}", None, fingerprint),
-                          lambda: _latest_version(settings, key, owner, name))
-    schema = found.get("openapi_schema") if isinstance(found, dict) else None
-    if not isinstance(schema, dict) or not found.get("id"):
-        raise UserError(f"Replicate has no input schema for the model '{owner}/{name}'"
-                        f"{f' version {version}' if version else ''}.", status=502)
-    return jsonify({"schema": schema, "modelId": found["id"]})
-
-
-def _latest_version(settings: Settings, key: str, owner: str, name: str) -> dict[str, Any]:
-    data = rc.catalogue_get(settings, key, f"models/{owner}/{name}")
-    latest = data.get("latest_version") if isinstance(data, dict) else None
-    if not isinstance(latest, dict):
-        raise UserError(f"The Replicate model '{owner}/{name}' has no published version.", status=502)
-    return latest
+    found = rc.version_schema(settings, _key(settings), owner, name, version)
+    return jsonify({"schema": found["openapi_schema"], "modelId": found["id"]})
