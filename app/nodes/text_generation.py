@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, ContextManager, Iterable, Iterator
 
 from app.errors import UserError
 from app.nodes.base import Processor
@@ -59,6 +60,17 @@ class TextGenerationProcessor(Processor):
         if self.cancelled:
             self.cancel()
         return stream
+
+    @contextmanager
+    def provider_call(self, errors: ContextManager[None]) -> Iterator[None]:
+        """Map provider errors with `errors`; a failure caused by our own cancel is not an error to log."""
+        try:
+            with errors:
+                yield
+        except Exception:
+            if self.cancelled:  # the cancel hook closed the stream under the reader: expected
+                raise UserError("The run was cancelled.") from None
+            raise
 
     def cancel(self) -> None:
         stream, self._stream = self._stream, None

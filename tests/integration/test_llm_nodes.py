@@ -192,6 +192,28 @@ def test_cancel_closes_the_provider_stream(kind: Kind, client: FlowClient, llm_f
     assert kind.path in llm_fake.closed_streams, "the provider stream was not closed"
 
 
+def test_cancel_hook_alone_closes_the_stream(llm_fake: FakeProviders, start_server: Callable[..., ServerProcess],
+                                            client_factory: Callable[..., FlowClient]) -> None:
+    """In threading mode a node's task cannot be killed: the cancel hook is what stops the spending."""
+    server = start_server(ASYNC_MODE="threading", **llm_fake.base_urls())
+    client = client_factory(server.url)
+    script(llm_fake).answer = LONG_ANSWER
+    llm_fake.stream_delay = 0.1
+    for kind in (KINDS[0], KINDS[5]):
+        run_id = f"threading-cancel-{kind.type}"
+        start = len(client.events)
+        client.emit("process_file", {"jsonFile": __import__("json").dumps(kind.flow()),
+                                     "parameters": {kind.key: KEY}, "runId": run_id})
+        client.wait_for(lambda n, d: n == "progress" and d.get("runId") == run_id and not d["isDone"], timeout=10)
+        client.emit("cancel_run", {"runId": run_id})
+        assert client.wait_run(run_id, timeout=10, start=start)[-1][1]["cancelled"] is True
+        deadline = time.monotonic() + 5
+        while kind.path not in llm_fake.closed_streams and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert kind.path in llm_fake.closed_streams
+    assert "Traceback" not in server.log()
+
+
 # ---- node specifics -----------------------------------------------------------------------------
 def test_llm_prompt_sends_context_and_web_search(client: FlowClient, llm_fake: FakeProviders) -> None:
     flow = [node("ctx#input-text", "input-text", inputText="The sky is green here."),
@@ -246,6 +268,24 @@ def test_gpt_vision_sends_every_image(client: FlowClient, llm_fake: FakeProvider
 
     flow = [node("v#gpt-vision", "gpt-vision", prompt="Compare", image_url="not a url")]
     assert "Invalid image URL" in error_of(client.run(flow, parameters={"openai_api_key": KEY}), "v#gpt-vision")
+
+
+def test_gpt_vision_sends_our_own_files_inline(llm_server: ServerProcess, client: FlowClient,
+                                               llm_fake: FakeProviders) -> None:
+    import base64
+
+    import requests
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    link = requests.get(llm_server.url + "/upload", params={"filename": "cat.png"}, timeout=5).json()
+    upload = link["upload_data"]
+    answer = requests.post(upload["url"], data=upload["fields"], files={"file": ("cat.png", png, "image/png")},
+                           timeout=5)
+    assert answer.status_code < 300, answer.text
+    flow = [node("v#gpt-vision", "gpt-vision", prompt="What is it?", image_url=link["download_link"])]
+    assert final_output(client.run(flow, parameters={"openai_api_key": KEY}), "v#gpt-vision")
+    part = llm_fake.requests_to("/openai/v1/chat/completions")[-1].json()["messages"][0]["content"][0]
+    assert part["image_url"]["url"] == "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 @pytest.mark.parametrize("kind", [KINDS[3], KINDS[4]], ids=["deepseek", "openrouter"])

@@ -110,7 +110,7 @@ class AIDataSplitterProcessor(TextGenerationProcessor):
             system += f"\n\nThe estimated number of outputs for the next message is {expected}."
         settings = self.ctx.settings
         client = make_client(settings, self.api_key(), "OpenAI")
-        with openai_errors(settings, "OpenAI"):
+        with self.provider_call(openai_errors(settings, "OpenAI")):
             response = client.responses.create(model=AI_MODEL, input=[
                 {"role": "system", "content": system}, {"role": "user", "content": data}])
         return split_text(response.output_text or "", AI_SEPARATOR)

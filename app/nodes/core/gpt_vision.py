@@ -85,7 +85,7 @@ class GPTVisionProcessor(TextGenerationProcessor):
         content = [self._part(url) for url in urls] + [{"type": "text", "text": prompt}]
         settings = self.ctx.settings
         client = make_client(settings, self.api_key(), "OpenAI")
-        with openai_errors(settings, "OpenAI"):
+        with self.provider_call(openai_errors(settings, "OpenAI")):
             stream = self.track(client.chat.completions.create(
                 model=MODEL, messages=[{"role": "user", "content": content}], max_completion_tokens=MAX_TOKENS,
                 stream=True))

@@ -108,7 +108,7 @@ class LLMPromptProcessor(TextGenerationProcessor):
             params["tools"] = [tool]
         settings = self.ctx.settings
         client = make_client(settings, self.api_key(), "OpenAI")
-        with openai_errors(settings, "OpenAI"):
+        with self.provider_call(openai_errors(settings, "OpenAI")):
             stream = self.track(client.responses.create(stream=True, **params))
             with stream:
                 return self.consume_responses(stream, "OpenAI")

@@ -142,7 +142,7 @@ class ClaudeAnthropicProcessor(TextGenerationProcessor):
         client = make_client(settings, self.api_key())
         answer = ""
         thoughts = ""
-        with anthropic_errors(settings):
+        with self.provider_call(anthropic_errors(settings)):
             stream = self.track(client.messages.create(stream=True, **params))
             with stream:
                 for event in stream:

@@ -39,7 +39,7 @@ class DeepSeekProcessor(TextGenerationProcessor):
         model = self.node.get("model") or DEFAULT_MODEL
         settings = self.ctx.settings
         client = make_client(settings, self.api_key(), "DeepSeek")
-        with openai_errors(settings, "DeepSeek"):
+        with self.provider_call(openai_errors(settings, "DeepSeek")):
             stream = self.track(client.chat.completions.create(
                 model=model, messages=[{"role": "user", "content": prompt}], stream=True))
             with stream:

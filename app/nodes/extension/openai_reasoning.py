@@ -43,7 +43,7 @@ class OpenAIReasoningProcessor(TextGenerationProcessor):
             params["reasoning"] = {"effort": effort if effort in EFFORTS else "medium"}
         settings = self.ctx.settings
         client = make_client(settings, self.api_key(), "OpenAI")
-        with openai_errors(settings, "OpenAI"):
+        with self.provider_call(openai_errors(settings, "OpenAI")):
             stream = self.track(client.responses.create(stream=True, **params))
             with stream:
                 return self.consume_responses(stream, "OpenAI")

@@ -147,7 +147,7 @@ class OpenRouterProcessor(TextGenerationProcessor):
             content = [{"type": "image_url", "image_url": {"url": image_url.strip()}},
                        {"type": "text", "text": prompt}]
         client = make_client(settings, self.api_key(), PROVIDER)
-        with openai_errors(settings, PROVIDER):
+        with self.provider_call(openai_errors(settings, PROVIDER)):
             stream = self.track(client.chat.completions.create(
                 model=model, messages=[{"role": "user", "content": content}], stream=True))
             with stream:
