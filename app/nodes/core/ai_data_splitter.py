@@ -52,7 +52,7 @@ class AIDataSplitterProcessor(TextGenerationProcessor):
     @classmethod
     def node_config(cls) -> NodeConfig:
         return NodeConfig(
-            nodeName="AiDataSplitter", icon="AiOutlineSplitCells", section="tools", outputType="text",
+            nodeName="AiDataSplitter", icon="FiScissors", section="tools", outputType="text",
             helpMessage="dataSplitterHelp", hasInputHandle=True,
             fields=[
                 select("mode", [("ai", "AI"), ("manual", "Separator")], default="manual", type="option"),
