@@ -15,7 +15,7 @@ from app.settings import load_settings  # noqa: E402
 def main() -> None:
     settings = load_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("werkzeug", "engineio", "socketio", "geventwebsocket"):
+    for noisy in ("werkzeug", "engineio", "socketio", "httpx", "httpcore", "urllib3", "botocore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     app = create_app(settings)
     shown_host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0", "::") else settings.host
