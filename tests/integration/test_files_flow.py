@@ -43,7 +43,9 @@ def fake() -> Iterator[FakeProviders]:
 def setup(request: pytest.FixtureRequest, fake: FakeProviders,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     tmp = tmp_path_factory.mktemp(f"files-{request.param}")
-    env = {"OPENAI_BASE_URL": f"{fake.url}/openai/v1", "MAX_UPLOAD_SIZE_MB": "1", "PROVIDER_MAX_RETRIES": "0"}
+    # ALLOW_PRIVATE_URLS=false: the fetch helper refuses the loopback server, so only direct reads work.
+    env = {"OPENAI_BASE_URL": f"{fake.url}/openai/v1", "MAX_UPLOAD_SIZE_MB": "1", "PROVIDER_MAX_RETRIES": "0",
+           "ALLOW_PRIVATE_URLS": "false"}
     moto: MotoS3 | None = None
     bucket = ""
     if request.param == "s3":
