@@ -6,8 +6,14 @@ A runtime mode for demos, the reference's integration suite and benchmarks: `sle
 
 from __future__ import annotations
 
+import io
 import logging
+import math
 import random
+import struct
+import wave
+import zlib
+from functools import lru_cache
 from typing import Any
 
 from app.errors import UserError
@@ -36,7 +42,21 @@ class MockProcessor(Processor):
         if sleep_for is None:
             sleep_for = random.uniform(settings.mock_delay_min, max(settings.mock_delay_min, settings.mock_delay_max))
         self.ctx.cancelled.wait(sleep_for)
-        return self.real.mock_output
+        return self._fake_output()
+
+    def _fake_output(self) -> Any:
+        """The node's mock output; media nodes get a real file in our storage, viewable offline."""
+        output = self.real.mock_output
+        output_type = (self.node.config or {}).get("outputType")
+        if output_type is None:
+            static = self.real.node_config()
+            output_type = static.outputType if static is not None else None
+        media = {"imageUrl": (sample_png, "png"), "audioUrl": (sample_wav, "wav")}.get(output_type or "")
+        if media is None or self.ctx.storage is None:
+            return output
+        make, extension = media
+        url = self.save_file(make(), extension)
+        return [url] if isinstance(output, list) else url
 
 
 class SleepingProcessor(Processor):
@@ -55,6 +75,34 @@ class SleepingProcessor(Processor):
 
     def cancel(self) -> None:
         self.inner.cancel()
+
+
+@lru_cache(maxsize=1)
+def sample_png(size: int = 128) -> bytes:
+    """A small gradient PNG (no imaging library needed)."""
+    rows = b"".join(
+        b"\x00" + bytes(channel for x in range(size) for channel in (x, y, 255 - (x + y) // 2))
+        for y in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+@lru_cache(maxsize=1)
+def sample_wav(seconds: float = 1.0, rate: int = 16000) -> bytes:
+    """A one-second soft 440 Hz tone."""
+    frames = b"".join(struct.pack("<h", int(3000 * math.sin(2 * math.pi * 440 * i / rate)))
+                      for i in range(int(seconds * rate)))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames)
+    return buffer.getvalue()
 
 
 def _sleep_duration(node: Any) -> float | None:
