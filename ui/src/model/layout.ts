@@ -43,3 +43,20 @@ export function layeredLayout(nodes: FlowNode[], edges: FlowEdge[]): Record<stri
   }
   return result;
 }
+
+/** A position near `wanted` where a new node does not cover an existing one. */
+export function freeSpot(nodes: FlowNode[], wanted: { x: number; y: number }, width = DEFAULT_WIDTH, height = 200): { x: number; y: number } {
+  const overlaps = (x: number, y: number) =>
+    nodes.some((n) => {
+      const s = size(n);
+      return x < n.position.x + s.width + 20 && x + width + 20 > n.position.x && y < n.position.y + s.height + 20 && y + height + 20 > n.position.y;
+    });
+  for (let ring = 0; ring < 12; ring++) {
+    for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1], [-1, 0], [0, -1], [-1, 1], [1, -1], [-1, -1]]) {
+      const x = wanted.x + dx * ring * (width + 40);
+      const y = wanted.y + dy * ring * (height + 40);
+      if (!overlaps(x, y)) return { x, y };
+    }
+  }
+  return wanted;
+}

@@ -116,6 +116,10 @@ const INITIAL_DATA: Record<string, Record<string, unknown>> = {
   "ai-data-splitter": { mode: "manual", separator: ";", nbOutput: 2 },
 };
 
+const INITIAL_SIZE: Record<string, { width: number; height: number }> = {
+  display: { width: 450, height: 260 },
+};
+
 function clone<T>(value: T): T {
   return value === undefined ? value : structuredClone(value);
 }
@@ -281,7 +285,7 @@ export const useFlow = create<FlowState>((set, get) => {
       get().pushHistory();
       updateTab((tab) => ({
         ...tab,
-        nodes: [...tab.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), { id: name, type, position, data, selected: true }],
+        nodes: [...tab.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), { id: name, type, position, data, selected: true, ...(INITIAL_SIZE[type] ?? {}) }],
       }));
       return name;
     },

@@ -1,0 +1,110 @@
+/** The page: boot sequence (parameters, node catalogue, saved tabs), layout, dialogs. */
+import { ReactFlowProvider } from "@xyflow/react";
+import { useEffect, useState } from "react";
+import { api } from "./api/rest";
+import { connectSocket } from "./api/socket";
+import { Canvas } from "./components/Canvas";
+import { MaskEditor } from "./components/dialogs/MaskEditor";
+import { NodeHelpDialog } from "./components/dialogs/NodeHelpDialog";
+import { ReplicatePicker } from "./components/dialogs/ReplicatePicker";
+import { TextEditDialog } from "./components/dialogs/TextEditDialog";
+import { ErrorBoundary } from "./components/ErrorBoundary";
+import { Header } from "./components/Header";
+import { HelpModal } from "./components/HelpModal";
+import { Gear, HelpIcon } from "./components/icons";
+import { Palette } from "./components/Palette";
+import { SettingsModal } from "./components/SettingsModal";
+import { SidePane } from "./components/SidePane";
+import { Toasts } from "./components/Toasts";
+import { useShortcuts } from "./components/useShortcuts";
+import { useT } from "./i18n";
+import { useFlow } from "./store/flowStore";
+import { restoreTabs, startAutosave } from "./store/persistence";
+import { usePrefs } from "./store/prefs";
+
+async function boot(): Promise<boolean> {
+  let complete = true;
+  try {
+    usePrefs.getState().mergeServerParameters(await api.parameters());
+  } catch {
+    complete = false;
+  }
+  try {
+    useFlow.getState().setConfigs(await api.nodeConfigs());
+  } catch {
+    useFlow.getState().setConfigs([]);
+    complete = false;
+  }
+  await restoreTabs(async () => {
+    const response = await fetch("/samples/intro.json");
+    if (!response.ok) throw new Error("no sample");
+    return response.json();
+  });
+  return complete;
+}
+
+function Workspace() {
+  const t = useT();
+  const modal = usePrefs((s) => s.modal);
+  const set = usePrefs((s) => s.set);
+  useShortcuts();
+  return (
+    <>
+      <Header />
+      <div className="workspace">
+        <Palette />
+        <main className="canvas-area">
+          <ErrorBoundary><Canvas /></ErrorBoundary>
+        </main>
+        <SidePane />
+      </div>
+      <div className="floating-buttons">
+        <button type="button" className="round-btn help-button" title={t("Help")} onClick={() => set({ modal: modal === "help" ? null : "help" })} data-testid="open-help"><HelpIcon size={18} /></button>
+        <button type="button" className="round-btn config-button" title={t("Settings")} onClick={() => set({ modal: "settings" })} data-testid="open-settings"><Gear size={18} /></button>
+      </div>
+      {modal === "settings" && <SettingsModal />}
+      {modal === "help" && <HelpModal />}
+      <TextEditDialog />
+      <NodeHelpDialog />
+      <ReplicatePicker />
+      <MaskEditor />
+    </>
+  );
+}
+
+export function App() {
+  const t = useT();
+  const [ready, setReady] = useState(false);
+  const [incomplete, setIncomplete] = useState(false);
+  const theme = usePrefs((s) => s.theme);
+  const language = usePrefs((s) => s.language);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.style.colorScheme = theme;
+  }, [theme]);
+  useEffect(() => { document.documentElement.lang = language; }, [language]);
+
+  useEffect(() => {
+    let stopAutosave: (() => void) | undefined;
+    boot().then((complete) => {
+      setIncomplete(!complete);
+      stopAutosave = startAutosave();
+      connectSocket();
+      setReady(true);
+      document.getElementById("loading-screen")?.remove();
+    });
+    return () => stopAutosave?.();
+  }, []);
+
+  if (!ready) return null;
+  return (
+    <ReactFlowProvider>
+      <div id="main-content" className="main-content">
+        <Workspace />
+        <Toasts />
+        {incomplete && <div className="load-banner" role="alert" data-testid="incomplete-loading">{t("incompleteLoadingPleaseRestart")}</div>}
+      </div>
+    </ReactFlowProvider>
+  );
+}

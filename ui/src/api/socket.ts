@@ -1,0 +1,122 @@
+/** The single Socket.IO connection: state for the header indicator, run events into the store, run/stop. */
+import { io, type Socket } from "socket.io-client";
+import { create } from "zustand";
+import { translate } from "../i18n";
+import { flowJsonFile } from "../model/flowJson";
+import { newRunId } from "../model/ids";
+import { selectCurrentTab, useFlow, type RunEventName } from "../store/flowStore";
+import { flatParameters, usePrefs } from "../store/prefs";
+import { toast } from "../store/toasts";
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
+
+export const useConnection = create<{ state: ConnectionState; attempts: number }>(() => ({ state: "connecting", attempts: 0 }));
+
+let socket: Socket | null = null;
+const t = (key: string, vars?: Record<string, string | number>) => translate(usePrefs.getState().language, key, vars);
+
+function onRunEvent(event: RunEventName, payload: unknown) {
+  if (!payload || typeof payload !== "object") return;
+  const outcome = useFlow.getState().handleEvent(event, payload as Record<string, unknown>);
+  if (outcome.error && event === "error" && !(payload as { instanceName?: string }).instanceName) {
+    toast.error(outcome.error.message, { title: outcome.error.node ? `${t("Error")} · ${outcome.error.node}` : t("Error") });
+  }
+}
+
+function sendAppConfig(s: Socket) {
+  const config = usePrefs.getState().appConfig;
+  const filled = Object.fromEntries(Object.entries(config).filter(([, v]) => typeof v === "string" && v.trim()));
+  if (Object.keys(filled).length) s.emit("update_app_config", filled);
+}
+
+/** Open the connection once (same origin, path /socket.io); socket.io reconnects by itself. */
+export function connectSocket(): Socket {
+  if (socket) return socket;
+  const s = io({ path: "/socket.io", transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+  socket = s;
+  s.on("connect", () => {
+    useConnection.setState({ state: "connected", attempts: 0 });
+    sendAppConfig(s);
+  });
+  s.on("disconnect", (reason) => {
+    useConnection.setState({ state: reason === "io client disconnect" ? "disconnected" : "reconnecting" });
+    if (Object.keys(useFlow.getState().runs).length) {
+      useFlow.getState().abandonRuns(t("runInterrupted"));
+      toast.error(t("runInterrupted"));
+    } else if (reason !== "io client disconnect") {
+      toast.info(t("socketConnectionLost"), { key: "socket-connection-lost" });
+    }
+  });
+  s.on("connect_error", () => {
+    useConnection.setState((c) => ({ state: c.attempts > 2 ? "disconnected" : "reconnecting", attempts: c.attempts + 1 }));
+  });
+  s.io.on("reconnect_attempt", () => useConnection.setState((c) => ({ state: c.state === "disconnected" ? "disconnected" : "reconnecting" })));
+  for (const event of ["current_node_running", "progress", "error", "run_end"] as const) {
+    s.on(event, (payload: unknown) => onRunEvent(event, payload));
+  }
+  s.on("app_config_updated", () => toast.success(t("configUpdated")));
+  return s;
+}
+
+/** Drop and reopen the connection (after the API keys change, as the reference does). */
+export function reconnectSocket() {
+  socket?.disconnect();
+  socket = null;
+  connectSocket();
+}
+
+export function emitAppConfig(): boolean {
+  if (!socket?.connected) return false;
+  sendAppConfig(socket);
+  return true;
+}
+
+function reportMissing(problems: { label: string; fields: string[]; node: string }[]) {
+  const lines = problems.flatMap((p) => [`${t("Node")}: ${translate(usePrefs.getState().language, p.label)} (${p.node})`, `${t("MissingFields")}: ${p.fields.join(", ")}`]);
+  toast.error(t("MissingFieldsMessage"), { title: t("MissingFieldsMessage"), lines });
+}
+
+function emitRun(event: "process_file" | "run_node", kind: "all" | "node", target?: string): string | undefined {
+  const flow = useFlow.getState();
+  const tab = selectCurrentTab(flow);
+  if (!tab.nodes.length) {
+    toast.info(t("NoNodesToRun"));
+    return undefined;
+  }
+  const report = flow.checkBeforeRun(target);
+  if (!report.ok) {
+    reportMissing(report.problems);
+    return undefined;
+  }
+  if (!socket?.connected) {
+    toast.error(t("notConnected"));
+    return undefined;
+  }
+  const runId = newRunId();
+  flow.startRun(runId, kind, target);
+  const latest = selectCurrentTab(useFlow.getState());
+  socket.emit(event, {
+    jsonFile: flowJsonFile(latest.nodes, latest.edges),
+    metadata: latest.metadata,
+    parameters: flatParameters(usePrefs.getState().parameters),
+    runId,
+    streamFormat: "delta",
+    ...(target ? { nodeName: target } : {}),
+  });
+  return runId;
+}
+
+export const runAll = () => emitRun("process_file", "all");
+export const runNode = (name: string) => emitRun("run_node", "node", name);
+
+/** Ask the server to cancel every run of this page; nodes turn "cancelled" when run_end arrives. */
+export function stopRuns() {
+  const runs = Object.keys(useFlow.getState().runs);
+  if (!runs.length) return;
+  useFlow.getState().markStopping();
+  if (!socket?.connected) {
+    useFlow.getState().abandonRuns(t("runInterrupted"));
+    return;
+  }
+  for (const runId of runs) socket.emit("cancel_run", { runId });
+}

@@ -1,0 +1,102 @@
+/** The React Flow canvas: node types from the catalogue, deletable edges, drop from the palette. */
+import {
+  Background, BackgroundVariant, BaseEdge, Controls, EdgeLabelRenderer, getBezierPath, MarkerType, MiniMap, ReactFlow, useReactFlow,
+  type EdgeProps, type NodeTypes, useNodesInitialized,
+} from "@xyflow/react";
+import { useEffect, useMemo, useRef, type DragEvent } from "react";
+import { useShallow } from "zustand/react/shallow";
+import type { FlowEdge, FlowNode } from "../model/types";
+import { selectCurrentTab, useFlow } from "../store/flowStore";
+import { usePrefs } from "../store/prefs";
+import { Close } from "./icons";
+import { GenericNode } from "./nodes/GenericNode";
+import { ReplicateNode } from "./nodes/ReplicateNode";
+import { DisplayNode, FileNode, SplitterNode, TransitionNode } from "./nodes/SpecialNodes";
+import { DRAG_MIME, type PaletteItemPayload } from "./Palette";
+
+const SPECIAL: NodeTypes = {
+  file: FileNode, "file-drop": FileNode, "ai-data-splitter": SplitterNode, transition: TransitionNode, display: DisplayNode, replicate: ReplicateNode,
+};
+
+function ButtonEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected }: EdgeProps) {
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={selected ? "selected" : ""} />
+      <EdgeLabelRenderer>
+        <button type="button" className="edge-remove nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          onClick={() => useFlow.getState().removeEdge(id)} aria-label="remove connection" data-testid={`edge-remove-${id}`}>
+          <Close size={10} />
+        </button>
+      </EdgeLabelRenderer>
+    </>
+  );
+}
+
+const edgeTypes = { buttonedge: ButtonEdge };
+const defaultEdgeOptions = { type: "buttonedge", markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
+
+export function Canvas() {
+  const tab = useFlow(selectCurrentTab);
+  const typeKey = useFlow(useShallow((s) => [...new Set([...Object.keys(s.configs), ...selectCurrentTab(s).nodes.map((n) => n.type)])].sort().join("|")));
+  const theme = usePrefs((s) => s.theme);
+  const showMinimap = usePrefs((s) => s.showMinimap);
+  const flow = useFlow.getState;
+  const rf = useReactFlow();
+
+  // fit the view once per tab, when its nodes have been measured
+  const initialized = useNodesInitialized();
+  const fitted = useRef<string | null>(null);
+  useEffect(() => {
+    if (!initialized || fitted.current === tab.id) return;
+    fitted.current = tab.id;
+    requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1 }));
+  }, [initialized, tab.id, rf]);
+
+  const nodeTypes = useMemo(() => {
+    const types: NodeTypes = {};
+    for (const type of typeKey.split("|").filter(Boolean)) types[type] = SPECIAL[type] ?? GenericNode;
+    return { ...types, ...SPECIAL };
+  }, [typeKey]);
+
+  const edges = useMemo(() => tab.edges.map((e) => ({ ...e, markerEnd: defaultEdgeOptions.markerEnd })), [tab.edges]);
+
+  const onDrop = (event: DragEvent) => {
+    const raw = event.dataTransfer.getData(DRAG_MIME);
+    if (!raw) return;
+    event.preventDefault();
+    const payload = JSON.parse(raw) as PaletteItemPayload;
+    const position = rf.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    flow().addNode(payload.type, { x: position.x - 40, y: position.y - 30 }, { data: payload.data, config: payload.config });
+  };
+
+  return (
+    <div className="reactflow-wrapper" data-testid="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} onDrop={onDrop}>
+      <ReactFlow<never, never>
+        key={tab.id}
+        nodes={tab.nodes as unknown as never[]}
+        edges={edges as unknown as never[]}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        defaultEdgeOptions={defaultEdgeOptions}
+        onNodesChange={(changes) => flow().onNodesChange(changes as never)}
+        onEdgesChange={(changes) => flow().onEdgesChange(changes as never)}
+        onConnect={(connection) => flow().connect(connection)}
+        isValidConnection={(c) => flow().canConnect(c as unknown as FlowEdge)}
+        onNodeClick={(_, node) => flow().selectNode((node as unknown as FlowNode).id)}
+        onNodeDragStart={() => flow().pushHistory()}
+        onPaneClick={() => flow().selectNode(null)}
+        deleteKeyCode={["Delete", "Backspace"]}
+        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        colorMode={theme}
+        minZoom={0.15}
+        maxZoom={1.75}
+        proOptions={{ hideAttribution: false }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={22} size={1.3} />
+        <Controls position="bottom-left" showInteractive={false} />
+        {showMinimap && <MiniMap position="bottom-right" pannable zoomable className="minimap" nodeBorderRadius={8} />}
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+/** Right pane: the flow as JSON (import, export, clear) and the selected node's form and output. */
+import { useMemo, useRef, useState } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { runNode } from "../api/socket";
+import { useT } from "../i18n";
+import { serializeFlow } from "../model/flowJson";
+import { selectCurrentTab, useFlow } from "../store/flowStore";
+import { usePrefs } from "../store/prefs";
+import { FieldList } from "./fields/FieldList";
+import { exportFlow, importFlowFile } from "./flowFile";
+import { ChevronLeft, ChevronRight, CopyIcon, DownloadIcon, Eraser, NodeIcon, Play, Trash, UploadIcon } from "./icons";
+import { StatusBadge, useRunState } from "./nodes/NodeShell";
+import { copyText } from "./output/clipboard";
+import { OutputView } from "./output/OutputView";
+
+function JsonView() {
+  const t = useT();
+  const tab = useFlow(selectCurrentTab);
+  const [withConfig, setWithConfig] = useState(false);
+  const [withCoordinates, setWithCoordinates] = useState(false);
+  const file = useRef<HTMLInputElement>(null);
+  const json = useMemo(() => JSON.stringify(serializeFlow(tab.nodes, tab.edges, { withConfig, withCoordinates }), null, 2), [tab.nodes, tab.edges, withConfig, withCoordinates]);
+  const flow = useFlow.getState;
+  return (
+    <div className="json-view">
+      <div className="button-row">
+        <button type="button" className="btn small" onClick={() => file.current?.click()} data-testid="json-import"><UploadIcon size={14} /> {t("Upload")}</button>
+        <input ref={file} type="file" accept="application/json,.json" hidden data-testid="json-import-input"
+          onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFlowFile(f); e.target.value = ""; }} />
+        <button type="button" className="btn small" onClick={exportFlow} data-testid="json-export"><DownloadIcon size={14} /> {t("Download")}</button>
+        <button type="button" className="btn small" onClick={() => flow().clearAllOutputs()} data-testid="json-clear-outputs"><Eraser size={14} /> {t("DeleteOutputs")}</button>
+        <button type="button" className="btn small danger-outline" onClick={() => flow().deleteAll()} data-testid="json-delete-all"><Trash size={14} /> {t("DeleteAll")}</button>
+      </div>
+      <div className="switch-row">
+        <label><input type="checkbox" checked={withConfig} onChange={(e) => setWithConfig(e.target.checked)} /> {t("ShowNodesConfig")}</label>
+        <label><input type="checkbox" checked={withCoordinates} onChange={(e) => setWithCoordinates(e.target.checked)} /> {t("ShowCoordinates")}</label>
+        <button type="button" className="icon-btn subtle" title={t("Copy")} onClick={() => copyText(json)} data-testid="json-copy"><CopyIcon size={14} /></button>
+      </div>
+      <pre className="json-preview" data-testid="json-preview">{json}</pre>
+    </div>
+  );
+}
+
+function CurrentNode() {
+  const t = useT();
+  const id = useFlow((s) => s.selectedNodeId);
+  const node = useFlow((s) => (id ? selectCurrentTab(s).nodes.find((n) => n.id === id) : undefined));
+  const linked = useFlow(useShallow((s) => (id ? selectCurrentTab(s).edges.filter((e) => e.target === id).map((e) => e.targetHandle ?? "handle-in-0") : [])));
+  const state = useRunState(id ?? "");
+  if (!id || !node) {
+    return <div className="empty-pane"><p>{t("NoNodeSelected")}</p><p className="muted">{t("ClickOnNodeToSelectIt")}</p></div>;
+  }
+  const config = node.data.config;
+  const output = state?.status === "running" && state.stream !== undefined ? state.stream : node.data.outputData;
+  return (
+    <div className="current-node" data-testid="current-node">
+      <div className="current-head">
+        <NodeIcon name={config?.icon} label={t(config?.nodeName)} />
+        <h3>{node.data.appearance?.customName || t(config?.nodeName)}</h3>
+        <StatusBadge id={`pane-${id}`} state={state} />
+        <button type="button" className="run-btn" onClick={() => runNode(id)} title={t("RunNode")}><Play size={13} /></button>
+      </div>
+      <code className="chip mono">{id}</code>
+      {state?.status === "failed" && state.error && <div className="node-error">{state.error}</div>}
+      <details open>
+        <summary>{t("Parameters")}</summary>
+        <FieldList nodeId={id} data={node.data} linkedHandles={new Set(linked)} hasParent={linked.length > 0} withHandles={false} alwaysLabels />
+      </details>
+      {output !== undefined && output !== null && output !== "" && (
+        <details open>
+          <summary>{t("Output")}</summary>
+          <div className="pane-output"><OutputView value={output} outputType={config?.outputType} nodeName={id} streaming={state?.status === "running"} /></div>
+        </details>
+      )}
+    </div>
+  );
+}
+
+export function SidePane() {
+  const t = useT();
+  const open = usePrefs((s) => s.sidePaneOpen);
+  const tab = usePrefs((s) => s.sidePaneTab);
+  const set = usePrefs((s) => s.set);
+  return (
+    <>
+      <button type="button" className={`side-toggle ${open ? "open" : ""}`} onClick={() => set({ sidePaneOpen: !open })}
+        title={open ? t("CloseSidePane") : t("OpenSidePane")} data-testid="side-pane-toggle">
+        {open ? <ChevronRight size={16} /> : <ChevronLeft size={16} />}
+      </button>
+      {open && (
+        <aside className="side-pane" data-testid="side-pane">
+          <div className="pills-tabs">
+            <button type="button" className={tab === "json" ? "active" : ""} onClick={() => set({ sidePaneTab: "json" })} data-testid="side-tab-json">{t("JsonView")}</button>
+            <button type="button" className={tab === "current" ? "active" : ""} onClick={() => set({ sidePaneTab: "current" })} data-testid="side-tab-current">{t("currentNodeView")}</button>
+          </div>
+          {tab === "json" ? <JsonView /> : <CurrentNode />}
+        </aside>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+/** Notifications at the top centre. */
+import { useToasts } from "../store/toasts";
+import { Close } from "./icons";
+
+export function Toasts() {
+  const toasts = useToasts((s) => s.toasts);
+  const dismiss = useToasts((s) => s.dismiss);
+  return (
+    <div className="toasts" aria-live="polite">
+      {toasts.map((toast) => (
+        <div key={toast.id} className={`toast ${toast.kind}`} role={toast.kind === "error" ? "alert" : "status"} data-testid={`toast-${toast.kind}`}>
+          <div className="toast-text">
+            {toast.title && toast.title !== toast.message && <b>{toast.title}</b>}
+            <span>{toast.lines?.length && toast.title === toast.message ? null : toast.message}</span>
+            {toast.lines?.map((line, i) => <span key={i} className="toast-line">{line}</span>)}
+          </div>
+          <button type="button" className="icon-btn subtle" onClick={() => dismiss(toast.id)} aria-label="dismiss"><Close size={13} /></button>
+        </div>
+      ))}
+    </div>
+  );
+}

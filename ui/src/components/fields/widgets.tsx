@@ -1,0 +1,308 @@
+/** One input widget per field type (reference-ui §5.3); every widget is marked nodrag/nowheel. */
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { uploadFile } from "../../api/rest";
+import { humanize, useLanguage, useT } from "../../i18n";
+import type { Field } from "../../model/types";
+import { useDialogs } from "../../store/dialogs";
+import { toast } from "../../store/toasts";
+import { Close, Expand, Minus, Plus, Spinner, UploadIcon } from "../icons";
+import { OutputThumbnail } from "../output/OutputView";
+
+export interface WidgetProps {
+  field: Field;
+  value: unknown;
+  onChange: (value: unknown) => void;
+  nodeId: string;
+  data: Record<string, unknown>;
+  inputNames?: string[];
+  onInputNames?: (names: string[]) => void;
+  onAppend?: (field: string, text: string) => void;
+}
+
+const NO_CANVAS = "nodrag nowheel";
+
+function TextInput({ field, value, onChange, nodeId }: WidgetProps) {
+  const t = useT();
+  const language = useLanguage();
+  const open = useDialogs((s) => s.open);
+  return (
+    <div className="with-action">
+      <input className={`input ${NO_CANVAS}`} value={String(value ?? "")} placeholder={t(field.placeholder)}
+        onChange={(e) => onChange(e.target.value)} data-testid={`field-${field.name}`} />
+      {field.withModalEdit !== false && (
+        <button type="button" className="icon-btn subtle" title={t("OpenInPopup")}
+          onClick={() => open({ textEdit: { nodeId, field: field.name, label: humanize(language, field.label ?? field.name) } })}>
+          <Expand size={14} />
+        </button>
+      )}
+    </div>
+  );
+}
+
+function TextArea({ field, value, onChange, nodeId }: WidgetProps) {
+  const t = useT();
+  const language = useLanguage();
+  const open = useDialogs((s) => s.open);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(Math.max(el.scrollHeight + 2, 96), 480)}px`;
+  }, [value]);
+  return (
+    <div className="with-action">
+      <textarea ref={ref} className={`input textarea ${NO_CANVAS}`} value={String(value ?? "")} placeholder={t(field.placeholder)}
+        onChange={(e) => onChange(e.target.value)} data-testid={`field-${field.name}`} />
+      {field.withModalEdit !== false && (
+        <button type="button" className="icon-btn subtle corner" title={t("OpenInPopup")}
+          onClick={() => open({ textEdit: { nodeId, field: field.name, label: humanize(language, field.label ?? field.name) } })}>
+          <Expand size={14} />
+        </button>
+      )}
+    </div>
+  );
+}
+
+function NumberInput({ field, value, onChange }: WidgetProps) {
+  const [text, setText] = useState(value === undefined || value === null ? "" : String(value));
+  useEffect(() => setText(value === undefined || value === null ? "" : String(value)), [value]);
+  const commit = (raw: string) => {
+    if (raw.trim() === "") return onChange(undefined);
+    let number = Number(raw);
+    if (!Number.isFinite(number)) number = Number(field.defaultValue ?? 0);
+    if (field.type === "inputInt" || field.allowDecimal === false) number = Math.round(number);
+    if (typeof field.min === "number") number = Math.max(field.min, number);
+    if (typeof field.max === "number") number = Math.min(field.max, number);
+    onChange(number);
+    setText(String(number));
+  };
+  return (
+    <input className={`input ${NO_CANVAS}`} inputMode="decimal" value={text} placeholder={field.placeholder ?? ""}
+      onChange={(e) => setText(e.target.value)} onBlur={(e) => commit(e.target.value)}
+      onKeyDown={(e) => e.key === "Enter" && commit((e.target as HTMLInputElement).value)} data-testid={`field-${field.name}`} />
+  );
+}
+
+function sliderStep(field: Field): number {
+  if (field.step) return field.step;
+  const range = (field.max ?? 1) - (field.min ?? 0);
+  const decimals = field.allowDecimal !== false;
+  if (range <= 1 && decimals) return 0.01;
+  if (range <= 10 && decimals) return 0.1;
+  if (range <= 100) return 1;
+  if (range <= 1000) return 10;
+  return 100;
+}
+
+function Slider({ field, value, onChange }: WidgetProps) {
+  const min = field.min ?? 0;
+  const max = field.max ?? 1;
+  const current = typeof value === "number" ? value : Number(field.defaultValue ?? min);
+  return (
+    <div className="slider-row">
+      <span className="slider-value">{current}</span>
+      <input type="range" className={NO_CANVAS} min={min} max={max} step={sliderStep(field)} value={current}
+        onChange={(e) => onChange(Number(e.target.value))} data-testid={`field-${field.name}`} />
+    </div>
+  );
+}
+
+function Select({ field, value, onChange }: WidgetProps) {
+  const t = useT();
+  const options = field.options ?? [];
+  const known = options.some((o) => o.value === value);
+  return (
+    <select className={`input select ${NO_CANVAS}`} value={value === undefined || value === null ? "" : String(value)}
+      onChange={(e) => onChange(e.target.value)} data-testid={`field-${field.name}`}>
+      {!known && <option value={value === undefined || value === null ? "" : String(value)}>{value ? String(value) : "—"}</option>}
+      {options.map((o) => (
+        <option key={String(o.value)} value={String(o.value ?? "")}>{t(o.label ?? o.value ?? "")}</option>
+      ))}
+    </select>
+  );
+}
+
+function Segmented({ field, value, onChange }: WidgetProps) {
+  const t = useT();
+  return (
+    <div className="segmented" role="radiogroup" data-testid={`field-${field.name}`}>
+      {(field.options ?? []).map((o) => (
+        <button type="button" key={String(o.value)} role="radio" aria-checked={value === o.value}
+          className={value === o.value ? "active" : ""} onClick={() => onChange(o.value)}>
+          {t(o.label ?? o.value ?? "")}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function Switch({ field, value, onChange }: WidgetProps) {
+  const t = useT();
+  const on = Boolean(value);
+  return (
+    <button type="button" role="switch" aria-checked={on} className={`switch ${on ? "on" : ""} ${NO_CANVAS}`}
+      onClick={() => onChange(!on)} data-testid={`field-${field.name}`}>
+      <span className="knob" />
+      <span className="switch-label">{on ? t("On") : t("Off")}</span>
+    </button>
+  );
+}
+
+function ListInput({ field, value, onChange }: WidgetProps) {
+  const t = useT();
+  const items = Array.isArray(value) ? (value as unknown[]).map(String) : [];
+  const [draft, setDraft] = useState("");
+  const add = () => {
+    if (!draft.trim()) return;
+    onChange([...items, draft.trim()]);
+    setDraft("");
+  };
+  return (
+    <div className="pills" data-testid={`field-${field.name}`}>
+      {items.map((item, i) => (
+        <span className="pill" key={`${item}-${i}`}>
+          {item}
+          <button type="button" aria-label="remove" onClick={() => onChange(items.filter((_, j) => j !== i))}><Close size={11} /></button>
+        </span>
+      ))}
+      <input className={`pill-input ${NO_CANVAS}`} value={draft} placeholder={t(field.placeholder ?? "DefaultListPlaceholder")}
+        onChange={(e) => setDraft(e.target.value)} onBlur={add}
+        onKeyDown={(e: KeyboardEvent<HTMLInputElement>) => { if (e.key === "Enter") { e.preventDefault(); add(); } }} />
+    </div>
+  );
+}
+
+function Dictionary({ field, value, onChange }: WidgetProps) {
+  const t = useT();
+  const rows = Array.isArray(value) ? (value as { key?: string; value?: string }[]) : [];
+  const update = (i: number, patch: { key?: string; value?: string }) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  return (
+    <div className="dict" data-testid={`field-${field.name}`}>
+      {rows.map((row, i) => (
+        <div className="dict-row" key={i}>
+          <input className={`input ${NO_CANVAS}`} placeholder={t("Key")} value={row.key ?? ""} onChange={(e) => update(i, { key: e.target.value })} />
+          <input className={`input ${NO_CANVAS}`} placeholder={t("Value")} value={row.value ?? ""} onChange={(e) => update(i, { value: e.target.value })} />
+          <button type="button" className="icon-btn subtle" onClick={() => onChange(rows.filter((_, j) => j !== i))}><Close size={13} /></button>
+        </div>
+      ))}
+      <button type="button" className="btn small ghost" onClick={() => onChange([...rows, { key: "", value: "" }])}><Plus size={13} /> {t("Add")}</button>
+    </div>
+  );
+}
+
+function JsonInput({ field, value, onChange }: WidgetProps) {
+  const [text, setText] = useState(value === undefined ? "" : JSON.stringify(value, null, 2));
+  const [bad, setBad] = useState(false);
+  return (
+    <textarea className={`input textarea mono ${bad ? "invalid" : ""} ${NO_CANVAS}`} value={text} data-testid={`field-${field.name}`}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => {
+        if (!text.trim()) { setBad(false); return onChange(undefined); }
+        try { onChange(JSON.parse(text)); setBad(false); } catch { setBad(true); }
+      }} />
+  );
+}
+
+function FileUpload({ field, value, onChange }: WidgetProps) {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const [draft, setDraft] = useState(String(value ?? ""));
+  useEffect(() => setDraft(String(value ?? "")), [value]);
+  const input = useRef<HTMLInputElement>(null);
+  const choose = async (file: File | undefined) => {
+    if (!file) return;
+    setBusy(true);
+    try {
+      onChange(await uploadFile(file, file.name));
+    } catch (error) {
+      toast.error(`${t("error.upload_failed")}: ${(error as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="file-field" data-testid={`field-${field.name}`}>
+      <div className="with-action">
+        <input className={`input ${NO_CANVAS}`} value={draft} placeholder={t(field.placeholder ?? "EnterUrlToDesiredFile")}
+          onChange={(e) => setDraft(e.target.value)} onBlur={() => draft !== String(value ?? "") && onChange(draft.trim() || undefined)} />
+        <button type="button" className="icon-btn subtle" title={t("UploadFile")} onClick={() => input.current?.click()} disabled={busy}>
+          {busy ? <Spinner size={14} /> : <UploadIcon size={14} />}
+        </button>
+        <input ref={input} type="file" hidden onChange={(e) => choose(e.target.files?.[0])} />
+      </div>
+      {typeof value === "string" && value && <OutputThumbnail value={value} />}
+    </div>
+  );
+}
+
+function MaskButton({ field, value, nodeId }: WidgetProps) {
+  const t = useT();
+  const open = useDialogs((s) => s.open);
+  return (
+    <div className="file-field">
+      <button type="button" className="btn small outline" onClick={() => open({ mask: { nodeId, field: field.name } })}>
+        {t("CreateMaskFromImage")}
+      </button>
+      {typeof value === "string" && value && <OutputThumbnail value={value} />}
+    </div>
+  );
+}
+
+function InputNameBar({ field, onInputNames, onAppend, inputNames = [] }: WidgetProps) {
+  const t = useT();
+  const associated = field.associatedField ?? "prompt";
+  return (
+    <div className="name-bar" data-testid={`field-${field.name}`}>
+      {inputNames.map((name) => (
+        <button type="button" key={name} className="chip" title={`\${${name}}`} onClick={() => onAppend?.(associated, `\${${name}} `)}>
+          {name}
+        </button>
+      ))}
+      <span className="spacer" />
+      <button type="button" className="icon-btn subtle" title={t("RemoveInput")} disabled={inputNames.length <= 2}
+        onClick={() => onInputNames?.(inputNames.slice(0, -1))}><Minus size={13} /></button>
+      <button type="button" className="icon-btn subtle" title={t("AddInput")}
+        onClick={() => onInputNames?.([...inputNames, `input-${inputNames.length + 1}`])}><Plus size={13} /></button>
+    </div>
+  );
+}
+
+export function Widget(props: WidgetProps) {
+  const t = useT();
+  switch (props.field.type) {
+    case "textToDisplay":
+      return <p className="static-text">{t(String(props.field.defaultValue ?? ""))}</p>;
+    case "input":
+    case "textfield":
+      return <TextInput {...props} />;
+    case "textarea":
+      return <TextArea {...props} />;
+    case "inputInt":
+    case "numericfield":
+      return <NumberInput {...props} />;
+    case "slider":
+      return <Slider {...props} />;
+    case "select":
+      return <Select {...props} />;
+    case "option":
+      return <Segmented {...props} />;
+    case "boolean":
+    case "switch":
+      return <Switch {...props} />;
+    case "list":
+      return <ListInput {...props} />;
+    case "dictionnary":
+      return <Dictionary {...props} />;
+    case "json":
+      return <JsonInput {...props} />;
+    case "fileUpload":
+      return <FileUpload {...props} />;
+    case "imageMaskCreator":
+      return <MaskButton {...props} />;
+    case "inputNameBar":
+      return <InputNameBar {...props} />;
+    default:
+      return <p className="static-text muted">{t("FieldNotSupportedInCurrentVersion")} {props.field.type}</p>;
+  }
+}

@@ -1,0 +1,181 @@
+/** The frame every node shares: header (icon, title, status, run), toolbar, handles, error, output area. */
+import { Handle, NodeToolbar, Position, useUpdateNodeInternals } from "@xyflow/react";
+import { useEffect, useState, type ReactNode } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { runNode } from "../../api/socket";
+import { useT } from "../../i18n";
+import { inHandle, outHandle } from "../../model/fields";
+import type { NodeData, NodeRunState } from "../../model/types";
+import { useDialogs } from "../../store/dialogs";
+import { selectCurrentTab, useFlow } from "../../store/flowStore";
+import { usePrefs } from "../../store/prefs";
+import { Check, Duplicate, Eraser, HelpIcon, NodeIcon, PaletteIcon, PanelRight, Pencil, Play, Spinner, Trash } from "../icons";
+import { OutputView } from "../output/OutputView";
+
+export const NODE_COLORS = ["", "#d2691e", "#b22222", "#06b6d4", "#84cc16", "#eab308", "#8a2be2", "#d946ef"];
+
+export function useRunState(id: string): NodeRunState | undefined {
+  return useFlow((s) => selectCurrentTab(s).runState?.[id]);
+}
+
+/** Target handles of this node that have an edge. */
+export function useLinkedHandles(id: string): string[] {
+  return useFlow(useShallow((s) => selectCurrentTab(s).edges.filter((e) => e.target === id).map((e) => e.targetHandle ?? inHandle(0))));
+}
+
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined) return "";
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+export function StatusBadge({ id, state }: { id: string; state?: NodeRunState }) {
+  const t = useT();
+  const status = state?.status ?? "idle";
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (status !== "running") return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [status]);
+  if (status === "idle") return <span className="status idle" data-testid={`node-status-${id}`} data-status="idle" />;
+  const elapsed = status === "running" && state?.startedAt ? (now - state.startedAt) / 1000 : state?.duration;
+  return (
+    <span className={`status ${status}`} data-testid={`node-status-${id}`} data-status={status} title={state?.error ?? t(`status_${status}`)}>
+      {status === "running" ? <Spinner size={11} /> : <i className="dot" />}
+      {t(`status_${status}`)}
+      {elapsed !== undefined && (status === "running" || status === "done" || status === "failed") && <em>{formatDuration(elapsed)}</em>}
+    </span>
+  );
+}
+
+export function RunButton({ id, state }: { id: string; state?: NodeRunState }) {
+  const t = useT();
+  const busy = state?.status === "running" || state?.status === "queued";
+  const done = state?.status === "done";
+  return (
+    <button type="button" className={`run-btn node-play-button ${busy ? "busy" : ""} ${done ? "done" : ""}`} disabled={busy}
+      title={t("RunNode")} data-testid={`node-run-${id}`} onClick={(e) => { e.stopPropagation(); runNode(id); }}>
+      {busy ? <Spinner size={15} /> : done ? <><Check size={15} className="when-idle" /><Play size={13} className="when-hover" /></> : <Play size={13} />}
+    </button>
+  );
+}
+
+function Toolbar({ id, data, visible }: { id: string; data: NodeData; visible: boolean }) {
+  const t = useT();
+  const [panel, setPanel] = useState<null | "color" | "name">(null);
+  const flow = useFlow.getState;
+  const openHelp = useDialogs((s) => s.open);
+  const setPrefs = usePrefs((s) => s.set);
+  const appearance = data.appearance ?? {};
+  useEffect(() => { if (!visible) setPanel(null); }, [visible]);
+  return (
+    <NodeToolbar isVisible={visible} position={Position.Top} offset={10} className="node-toolbar nodrag" data-testid={`node-toolbar-${id}`}>
+      <div className="toolbar-row">
+        <button type="button" title={t("NodeColor")} onClick={() => setPanel(panel === "color" ? null : "color")}>
+          <span className="swatch" style={{ background: appearance.color || "transparent" }} /><PaletteIcon size={15} />
+        </button>
+        <button type="button" title={t("ChangeName")} onClick={() => setPanel(panel === "name" ? null : "name")} data-testid="node-action-rename"><Pencil size={15} /></button>
+        <button type="button" title={t("Duplicate")} onClick={() => flow().duplicateNode(id)} data-testid="node-action-duplicate"><Duplicate size={15} /></button>
+        <button type="button" title={t("OpeninSidepane")} onClick={() => { flow().selectNode(id); setPrefs({ sidePaneOpen: true, sidePaneTab: "current" }); }}><PanelRight size={15} /></button>
+        <button type="button" title={t("ClearOutput")} onClick={() => flow().clearOutput(id)} data-testid="node-action-clear"><Eraser size={15} /></button>
+        <button type="button" title={t("Help")} onClick={() => openHelp({ help: { nodeId: id } })}><HelpIcon size={15} /></button>
+        <button type="button" className="danger" title={t("RemoveNode")} onClick={() => flow().removeNodes([id])} data-testid="node-action-remove"><Trash size={15} /></button>
+      </div>
+      {panel === "color" && (
+        <div className="toolbar-panel swatches">
+          {NODE_COLORS.map((color) => (
+            <button type="button" key={color || "none"} className={`swatch big ${color ? "" : "none"}`} style={{ background: color || undefined }}
+              onClick={() => { flow().updateNodeData(id, { appearance: { ...appearance, color: color || undefined } }); setPanel(null); }} />
+          ))}
+        </div>
+      )}
+      {panel === "name" && (
+        <div className="toolbar-panel">
+          <input autoFocus className="input" placeholder={t("EnterCustomName")} defaultValue={appearance.customName ?? ""}
+            onChange={(e) => flow().updateNodeData(id, { appearance: { ...appearance, customName: e.target.value || undefined } }, `rename:${id}`)}
+            onKeyDown={(e) => { if (e.key === "Enter" || e.key === "Escape") { e.stopPropagation(); setPanel(null); } }} />
+        </div>
+      )}
+    </NodeToolbar>
+  );
+}
+
+interface ShellProps {
+  id: string;
+  data: NodeData;
+  selected: boolean;
+  children?: ReactNode;
+  /** unnamed input handles in the header */
+  inputCount: number;
+  /** output handles; undefined = one per output element */
+  outputCount?: number;
+  className?: string;
+  showOutput?: boolean;
+  headerExtra?: ReactNode;
+  onHeaderDoubleClick?: () => void;
+  hideTitle?: boolean;
+}
+
+export function NodeShell({ id, data, selected, children, inputCount, outputCount, className = "", showOutput = true, headerExtra, onHeaderDoubleClick, hideTitle }: ShellProps) {
+  const t = useT();
+  const state = useRunState(id);
+  const updateInternals = useUpdateNodeInternals();
+  const config = data.config;
+  const title = data.appearance?.customName || t(config?.nodeName ?? data.processorType);
+  const output = data.outputData;
+  const outputs = outputCount ?? (Array.isArray(output) ? Math.max(output.length, 1) : 1);
+  const streaming = state?.status === "running" && state.stream !== undefined;
+  const shown = streaming ? state!.stream : output;
+  const hasOutput = shown !== undefined && shown !== null && shown !== "";
+  const [outputOpen, setOutputOpen] = useState(!config?.defaultHideOutput);
+  const [lastOutput, setLastOutput] = useState(output);
+  if (output !== lastOutput) {
+    setLastOutput(output);
+    if (config?.defaultHideOutput) setOutputOpen(false);
+  }
+  useEffect(() => updateInternals(id), [id, inputCount, outputs, updateInternals]);
+  const missing = (data.missingFields?.length ?? 0) > 0;
+  const color = data.appearance?.color;
+
+  return (
+    <div className={`flow-node ${className} status-${state?.status ?? "idle"} ${selected ? "selected" : ""} ${missing ? "has-missing" : ""}`}
+      data-testid={`node-${id}`} style={color ? ({ "--node-accent": color } as React.CSSProperties) : undefined}>
+      <Toolbar id={id} data={data} visible={selected} />
+      <div className="node-header" onDoubleClick={onHeaderDoubleClick}>
+        {Array.from({ length: inputCount }, (_, k) => (
+          <Handle key={k} type="target" position={Position.Left} id={inHandle(k)} className="handle handle-in"
+            style={{ top: inputCount === 1 ? "50%" : `${((k + 1) / (inputCount + 1)) * 100}%` }} />
+        ))}
+        <NodeIcon name={config?.icon} label={title} />
+        {!hideTitle && <div className="node-title" title={id}>{title}</div>}
+        {headerExtra}
+        <StatusBadge id={id} state={state} />
+        <RunButton id={id} state={state} />
+        {Array.from({ length: outputs }, (_, k) => (
+          <Handle key={k} type="source" position={Position.Right} id={outHandle(k)}
+            className={`handle handle-out ${Array.isArray(output) && output[k] !== undefined ? "filled" : ""}`}
+            title={Array.isArray(output) && output[k] !== undefined ? String(output[k]).slice(0, 200) : undefined}
+            style={{ top: outputs === 1 ? "50%" : `${((k + 1) / (outputs + 1)) * 100}%` }} />
+        ))}
+      </div>
+      <div className="node-band" />
+      {state?.status === "failed" && state.error && (
+        <div className="node-error" data-testid={`node-error-${id}`} role="alert">{state.error}</div>
+      )}
+      {state?.status === "cancelled" && state.error && <div className="node-note">{state.error}</div>}
+      {children}
+      {showOutput && hasOutput && (
+        outputOpen || streaming ? (
+          <div className="node-output nowheel" data-testid={`node-output-${id}`} onDoubleClick={() => config?.defaultHideOutput && setOutputOpen(false)}>
+            <OutputView value={shown} outputType={config?.outputType} nodeName={id} streaming={streaming}
+              fontSize={data.appearance?.fontSize} onFontSize={(fontSize) => useFlow.getState().updateNodeData(id, { appearance: { ...data.appearance, fontSize } }, `font:${id}`)} />
+          </div>
+        ) : (
+          <button type="button" className="show-output" data-testid={`node-output-toggle-${id}`} onClick={() => setOutputOpen(true)}>{t("ClickToShowOutput")}</button>
+        )
+      )}
+    </div>
+  );
+}

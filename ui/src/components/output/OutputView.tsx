@@ -1,0 +1,119 @@
+/** Output viewers: text/markdown, image, base64 image, video, audio, 3D (link), PDF, file; arrays with a picker. */
+import { useState } from "react";
+import { useT } from "../../i18n";
+import { fileExtension, guessType, resolveType } from "../../model/outputType";
+import type { OutputType } from "../../model/types";
+import { CopyIcon, DownloadIcon, FileIcon, Minus, Plus } from "../icons";
+import { copyText } from "./clipboard";
+import { Markdown } from "./Markdown";
+
+interface Props {
+  value: unknown;
+  outputType?: OutputType | null;
+  nodeName: string;
+  fontSize?: number;
+  onFontSize?: (size: number) => void;
+  streaming?: boolean;
+}
+
+function asText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === undefined || value === null) return "";
+  return "```json\n" + JSON.stringify(value, null, 2) + "\n```";
+}
+
+function DownloadButton({ url, nodeName }: { url: string; nodeName: string }) {
+  const t = useT();
+  const base = nodeName.replace(/[^a-z0-9-]+/gi, "-");
+  return (
+    <a className="icon-btn overlay" href={url} download={`${base}-output.${fileExtension(url, "png")}`} target="_blank" rel="noreferrer" title={t("DownloadFile")}>
+      <DownloadIcon size={15} />
+    </a>
+  );
+}
+
+function Media({ type, url, nodeName }: { type: OutputType; url: string; nodeName: string }) {
+  const t = useT();
+  const [broken, setBroken] = useState(false);
+  if (broken) return <p className="expired">{t("ExpiredURL")}</p>;
+  switch (type) {
+    case "imageUrl":
+      return <div className="media"><img src={url} alt="" onError={() => setBroken(true)} /><DownloadButton url={url} nodeName={nodeName} /></div>;
+    case "imageBase64": {
+      const src = url.startsWith("data:") ? url : `data:image/png;base64,${url}`;
+      return <div className="media"><img src={src} alt="" /><a className="icon-btn overlay" href={src} download={`${nodeName.replace(/[^a-z0-9-]+/gi, "-")}-output-generated.png`}><DownloadIcon size={15} /></a></div>;
+    }
+    case "videoUrl":
+      return <div className="media"><video src={url} controls onError={() => setBroken(true)} /><DownloadButton url={url} nodeName={nodeName} /></div>;
+    case "audioUrl":
+      return <div className="media audio"><audio src={url} controls onError={() => setBroken(true)} /><DownloadButton url={url} nodeName={nodeName} /></div>;
+    case "pdfUrl":
+      return (
+        <div className="media pdf">
+          <object data={url} type="application/pdf"><a href={url} target="_blank" rel="noreferrer">PDF</a></object>
+          <DownloadButton url={url} nodeName={nodeName} />
+        </div>
+      );
+    case "3dUrl":
+    case "fileUrl":
+    default:
+      return (
+        <div className="file-link">
+          <FileIcon size={18} />
+          <a href={url} target="_blank" rel="noreferrer">{t("FileUploaded")}</a>
+          <span className="muted mono">.{fileExtension(url, "file")}</span>
+          <a className="icon-btn subtle" href={url} download target="_blank" rel="noreferrer" title={t("DownloadFile")}><DownloadIcon size={14} /></a>
+        </div>
+      );
+  }
+}
+
+function Single({ value, outputType, nodeName, fontSize = 1, onFontSize, streaming }: Props) {
+  const t = useT();
+  const type = resolveType(outputType, value);
+  if (type !== "markdown" && type !== "text" && typeof value === "string" && value) {
+    return <Media type={type} url={value} nodeName={nodeName} />;
+  }
+  const source = asText(value);
+  return (
+    <div className="text-output" style={{ fontSize: `${fontSize}em` }}>
+      <div className="text-tools">
+        {onFontSize && <>
+          <button type="button" className="icon-btn subtle" onClick={() => onFontSize(Math.max(0.6, +(fontSize - 0.1).toFixed(1)))} aria-label="smaller"><Minus size={12} /></button>
+          <button type="button" className="icon-btn subtle" onClick={() => onFontSize(Math.min(2.5, +(fontSize + 0.1).toFixed(1)))} aria-label="larger"><Plus size={12} /></button>
+        </>}
+        <button type="button" className="icon-btn subtle" title={t("Copy")} onClick={() => copyText(typeof value === "string" ? value : JSON.stringify(value, null, 2))}><CopyIcon size={12} /></button>
+      </div>
+      {type === "text" ? <div className="plain">{source}</div> : <Markdown source={source} />}
+      {streaming && <span className="caret" />}
+    </div>
+  );
+}
+
+export function OutputView(props: Props) {
+  const t = useT();
+  const [index, setIndex] = useState(0);
+  const { value } = props;
+  if (Array.isArray(value) && value.length > 1) {
+    const current = Math.min(index, value.length - 1);
+    return (
+      <div className="output-array">
+        <div className="dots">
+          {value.map((_, i) => (
+            <button type="button" key={i} className={i === current ? "dot active" : "dot"} title={`${t("ViewOutput")} ${i + 1}`} onClick={() => setIndex(i)} />
+          ))}
+          <span className="muted small">{current + 1}/{value.length}</span>
+        </div>
+        <Single {...props} value={value[current]} />
+      </div>
+    );
+  }
+  return <Single {...props} value={Array.isArray(value) ? value[0] : value} />;
+}
+
+/** Small preview under upload fields. */
+export function OutputThumbnail({ value }: { value: string }) {
+  const type = guessType(value);
+  if (type === "imageUrl") return <img className="thumb" src={value} alt="" />;
+  return <a className="thumb-link" href={value} target="_blank" rel="noreferrer">{value.length > 60 ? `${value.slice(0, 57)}…` : value}</a>;
+}

@@ -1,0 +1,52 @@
+/** Global keyboard shortcuts (listed in the Help dialog and docs/ui.md). */
+import { useReactFlow } from "@xyflow/react";
+import { useEffect } from "react";
+import { runAll, runNode, stopRuns } from "../api/socket";
+import { selectCurrentTab, useFlow } from "../store/flowStore";
+import { usePrefs } from "../store/prefs";
+import { exportFlow } from "./flowFile";
+
+function isEditable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
+}
+
+export function useShortcuts() {
+  const rf = useReactFlow();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      const editing = isEditable(e.target);
+      const flow = useFlow.getState();
+      const selected = () => selectCurrentTab(flow).nodes.filter((n) => n.selected).map((n) => n.id);
+      const modalOpen = Boolean(document.querySelector(".modal-backdrop"));
+      if (modalOpen) return;
+      if (mod && key === "enter") { e.preventDefault(); runAll(); return; }
+      if (key === "escape" && Object.keys(flow.runs).length) { e.preventDefault(); stopRuns(); return; }
+      if (mod && key === "s") { e.preventDefault(); exportFlow(); return; }
+      if (editing) return;
+      if (e.shiftKey && key === "enter") { const [first] = selected(); if (first) { e.preventDefault(); runNode(first); } return; }
+      if (mod && key === "z" && !e.shiftKey) { e.preventDefault(); flow.undo(); return; }
+      if ((mod && key === "z" && e.shiftKey) || (mod && key === "y")) { e.preventDefault(); flow.redo(); return; }
+      if (mod && key === "c" && !window.getSelection()?.toString()) { if (flow.copy()) e.preventDefault(); return; }
+      if (mod && key === "v") {
+        if (!flow.clipboard?.nodes.length) return;
+        e.preventDefault();
+        flow.paste();
+        return;
+      }
+      if (mod && key === "d") { e.preventDefault(); selected().forEach((id) => flow.duplicateNode(id)); return; }
+      if (mod && key === "a") {
+        e.preventDefault();
+        flow.onNodesChange(selectCurrentTab(flow).nodes.map((n) => ({ type: "select", id: n.id, selected: true })));
+        return;
+      }
+      if (e.shiftKey && key === "l" && !mod) { e.preventDefault(); flow.autoLayout(); setTimeout(() => rf.fitView({ padding: 0.2, maxZoom: 1, duration: 300 }), 50); return; }
+      if (e.key === "?") { e.preventDefault(); usePrefs.getState().set({ modal: "help" }); }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [rf]);
+}

@@ -1,0 +1,35 @@
+/** Translation: t(key, vars) in the chosen language, English next, else a readable form of the key. */
+import { usePrefs } from "../store/prefs";
+import { en } from "./en";
+import { fr } from "./fr";
+
+export const LANGUAGES = { en: "English", fr: "Français" } as const;
+export type Language = keyof typeof LANGUAGES;
+const tables: Record<Language, Record<string, string>> = { en, fr };
+
+export function has(key: string): boolean {
+  return key in en;
+}
+
+export function translate(language: Language, key: string | null | undefined, vars?: Record<string, string | number>): string {
+  if (!key) return "";
+  let text = tables[language]?.[key] ?? en[key] ?? key;
+  if (vars) for (const [name, value] of Object.entries(vars)) text = text.replaceAll(`{${name}}`, String(value));
+  return text;
+}
+
+/** A field label: its translation, else the name made readable (search_context_size -> Search context size). */
+export function humanize(language: Language, key: string): string {
+  if (tables[language]?.[key] ?? en[key]) return translate(language, key);
+  const words = key.replace(/[_-]+/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function useT() {
+  const language = usePrefs((s) => s.language);
+  return (key: string | null | undefined, vars?: Record<string, string | number>) => translate(language, key, vars);
+}
+
+export function useLanguage(): Language {
+  return usePrefs((s) => s.language);
+}
