@@ -1,4 +1,5 @@
 /** Top bar: logo, flow tabs, history and layout tools, theme, connection state, Run all / Stop. */
+import { useReactFlow } from "@xyflow/react";
 import { useState } from "react";
 import { runAll, stopRuns, useConnection } from "../api/socket";
 import { useT } from "../i18n";
@@ -68,6 +69,7 @@ export function Header() {
   const theme = usePrefs((s) => s.theme);
   const setTheme = usePrefs((s) => s.setTheme);
   const flow = useFlow.getState;
+  const rf = useReactFlow();
   const active = Object.values(runs);
   const runningHere = active.some((r) => r.tabId === tabId);
   const stopping = active.length > 0 && active.every((r) => r.stopping);
@@ -81,7 +83,7 @@ export function Header() {
       <div className="header-tools">
         <button type="button" className="icon-btn" title={`${t("Undo")} (Ctrl+Z)`} disabled={!canUndo} onClick={() => flow().undo()} data-testid="undo"><Undo size={16} /></button>
         <button type="button" className="icon-btn" title={`${t("Redo")} (Ctrl+Shift+Z)`} disabled={!canRedo} onClick={() => flow().redo()} data-testid="redo"><Redo size={16} /></button>
-        <button type="button" className="icon-btn" title={`${t("AutoLayout")} (Shift+L)`} onClick={() => flow().autoLayout()} data-testid="auto-layout"><Layout size={16} /></button>
+        <button type="button" className="icon-btn" title={`${t("AutoLayout")} (Shift+L)`} onClick={() => { flow().autoLayout(); setTimeout(() => rf.fitView({ padding: 0.15, maxZoom: 1, duration: 300 }), 50); }} data-testid="auto-layout"><Layout size={16} /></button>
         <button type="button" className="icon-btn" title={theme === "dark" ? t("ThemeLight") : t("ThemeDark")} data-testid="theme-toggle"
           onClick={() => setTheme(theme === "dark" ? "light" : "dark")}>{theme === "dark" ? <Sun size={16} /> : <Moon size={16} />}</button>
         <ConnectionIndicator />
