@@ -1,6 +1,6 @@
 /** REST calls to the server that served the page (same origin). */
 import type { NodeConfig, NodeConfigVariant } from "../model/types";
-import type { ParameterSections } from "../store/prefs";
+import { flatParameters, usePrefs, type ParameterSections } from "../store/prefs";
 
 export class ApiError extends Error {
   constructor(message: string, readonly status: number) {
@@ -25,6 +25,12 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
+/** The user's Replicate key (from the settings) for the catalogue routes, so the picker works without a server key. */
+function replicateInit(): RequestInit | undefined {
+  const key = flatParameters(usePrefs.getState().parameters).replicate_api_key;
+  return typeof key === "string" && key ? { headers: { "X-Replicate-Api-Key": key } } : undefined;
+}
+
 export const api = {
   parameters: () => request<ParameterSections>("/parameters"),
   /** Every node type's config: /node/configs, else the reference's /node/extensions. */
@@ -42,12 +48,13 @@ export const api = {
     }),
   replicateModels: (cursor?: string) =>
     request<{ public?: { results?: ReplicateModel[]; next?: string | null }; highlighted?: ReplicateModel[] | null }>(
-      `/node/models${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`),
-  replicateCollections: () => request<{ results?: { name: string; slug: string; description?: string }[] }>("/node/collections"),
+      `/node/models${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, replicateInit()),
+  replicateCollections: () =>
+    request<{ results?: { name: string; slug: string; description?: string }[] }>("/node/collections", replicateInit()),
   replicateCollection: (slug: string, cursor?: string) =>
-    request<{ models?: ReplicateModel[]; next?: string | null }>(`/node/collections/${slug}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`),
+    request<{ models?: ReplicateModel[]; next?: string | null }>(`/node/collections/${slug}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, replicateInit()),
   replicateConfig: (model: string) =>
-    request<{ schema: OpenApiSchema; modelId: string }>(`/node/replicate/config/${model}?processorType=replicate`),
+    request<{ schema: OpenApiSchema; modelId: string }>(`/node/replicate/config/${model}?processorType=replicate`, replicateInit()),
 };
 
 export interface ReplicateModel {
