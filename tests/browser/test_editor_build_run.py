@@ -69,4 +69,4 @@ def test_build_a_flow_with_the_mouse_and_run_it(editor: Editor) -> None:
     page.get_by_test_id("palette-toggle").click()
     page.locator(".react-flow__pane").click(position={"x": 5, "y": 5})
     editor.fit_view()
-    save_screenshot(page, "editor-run.png")
+    save_screenshot(page, "editor-dark.png")

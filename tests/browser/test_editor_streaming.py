@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.editor import Editor
+from tests.browser.screenshots import save_screenshot
 from tests.browser.flows import DISPLAY, LLM, text_llm_display
 from tests.fakes.openai_api import reset_script
 from tests.fakes.provider_server import FakeProviders, build
@@ -72,6 +73,17 @@ def test_streamed_output_grows_on_the_node(editor: Editor, fake: FakeProviders) 
     assert call.headers.get("Authorization") == f"Bearer {KEY}"
     assert call.json()["stream"] is True
     assert editor.console_errors == []
+
+    # for the README, in the light theme: the whole flow, nothing selected
+    page = editor.page
+    page.get_by_test_id("theme-toggle").click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    page.get_by_test_id("side-pane-toggle").click()
+    expect(page.get_by_test_id("side-pane")).to_have_count(0)
+    editor.hide_palette()
+    page.locator(".react-flow__pane").click(position={"x": 5, "y": 5})
+    editor.fit_view()
+    save_screenshot(page, "editor-run.png")
 
 
 def test_a_missing_or_bad_key_fails_on_the_node_without_showing_the_key(editor: Editor,
