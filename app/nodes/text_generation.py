@@ -8,7 +8,7 @@ from typing import Any, ContextManager, Iterable, Iterator
 from app.errors import UserError
 from app.nodes.base import Processor
 from app.nodes.config import Field
-from app.providers.openai_client import stream_error
+from app.providers.common import stream_error
 
 REASONING_HEADING = "### Reasoning"
 REASONING_SEPARATOR = "\n\n---\n\n"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Iterator
 
 import anthropic
 
 from app.errors import UserError
-from app.providers.common import provider_error, provider_slot
-from app.providers.openai_client import stream_error
+from app.providers.common import body_message, provider_error, provider_slot, stream_error
 from app.settings import Settings
 
 PROVIDER = "Anthropic"
@@ -19,15 +18,6 @@ def make_client(settings: Settings, api_key: str) -> anthropic.Anthropic:
     """A client with the configured base URL (ANTHROPIC_BASE_URL), timeout and retries (429, 5xx)."""
     return anthropic.Anthropic(api_key=api_key, base_url=settings.anthropic_base_url or None,
                                timeout=settings.provider_timeout_s, max_retries=settings.provider_max_retries)
-
-
-def _message(exc: anthropic.APIStatusError) -> str | None:
-    body: Any = exc.body
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and isinstance(error.get("message"), str):
-            return error["message"]
-    return exc.message
 
 
 @contextmanager
@@ -40,8 +30,8 @@ def anthropic_errors(settings: Settings) -> Iterator[None]:
             raise
         except anthropic.APIStatusError as exc:
             if exc.status_code < 400:  # an `error` event inside a stream that had started fine
-                raise stream_error(PROVIDER, _message(exc)) from None
-            raise provider_error(PROVIDER, exc.status_code, _message(exc)) from None
+                raise stream_error(PROVIDER, body_message(exc.body, exc.message)) from None
+            raise provider_error(PROVIDER, exc.status_code, body_message(exc.body, exc.message)) from None
         except anthropic.APITimeoutError:
             raise provider_error(PROVIDER, 408, f"no answer within {settings.provider_timeout_s:g} s "
                                                 "(PROVIDER_TIMEOUT_S)") from None

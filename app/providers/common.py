@@ -50,3 +50,18 @@ def provider_error(provider: str, status: int | None, detail: str | None = None)
         detail = " ".join(str(detail).split())[:500]
         message += f" Details: {detail}"
     return UserError(message, status=502)
+
+
+def stream_error(provider: str, message: str | None) -> UserError:
+    """The provider reported a failure in the middle of an answer."""
+    detail = " ".join(str(message or "no details given").split())[:500]
+    return UserError(f"{provider} reported an error while answering: {detail}", status=502)
+
+
+def body_message(body: Any, fallback: str | None) -> str | None:
+    """The human message inside a provider's JSON error body ({error: {message}} or {message})."""
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return error["message"]
+    return fallback

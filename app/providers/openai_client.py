@@ -8,7 +8,7 @@ from typing import Iterator
 import openai
 
 from app.errors import UserError
-from app.providers.common import provider_error, provider_slot
+from app.providers.common import body_message, provider_error, provider_slot, stream_error
 from app.settings import Settings
 
 # provider name -> (settings attribute of the base URL, SDK default base URL, key parameter)
@@ -26,15 +26,6 @@ def make_client(settings: Settings, api_key: str, provider: str = "OpenAI") -> o
                          timeout=settings.provider_timeout_s, max_retries=settings.provider_max_retries)
 
 
-def _message(exc: openai.APIStatusError) -> str | None:
-    body = exc.body
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and isinstance(error.get("message"), str):
-            return error["message"]
-    return exc.message
-
-
 @contextmanager
 def openai_errors(settings: Settings, provider: str = "OpenAI") -> Iterator[None]:
     """Hold a provider slot, and turn SDK exceptions into a plain-words UserError."""
@@ -44,7 +35,7 @@ def openai_errors(settings: Settings, provider: str = "OpenAI") -> Iterator[None
         except UserError:
             raise
         except openai.APIStatusError as exc:
-            raise provider_error(provider, exc.status_code, _message(exc)) from None
+            raise provider_error(provider, exc.status_code, body_message(exc.body, exc.message)) from None
         except openai.APITimeoutError:
             raise provider_error(provider, 408, f"no answer within {settings.provider_timeout_s:g} s "
                                                 "(PROVIDER_TIMEOUT_S)") from None
@@ -53,8 +44,3 @@ def openai_errors(settings: Settings, provider: str = "OpenAI") -> Iterator[None
         except openai.APIError as exc:  # an error event inside a stream
             raise stream_error(provider, exc.message) from None
 
-
-def stream_error(provider: str, message: str | None) -> UserError:
-    """The provider reported a failure in the middle of an answer."""
-    detail = " ".join(str(message or "no details given").split())[:500]
-    return UserError(f"{provider} reported an error while answering: {detail}", status=502)
