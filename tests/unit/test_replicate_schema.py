@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from app.errors import UserError
-from app.nodes.core.replicate import (_extension_for, _failure_message, build_input, coerce, decode_data_uri,
-                                      shape_output)
+from app.nodes.core.replicate import _failure_message
+from app.providers.replicate_schema import build_input, coerce, decode_data_uri, extension_for, shape_output
 from app.providers import replicate_client as rc
 from app.settings import Settings
 from tests.fakes.replicate_api import PINNED_SCHEMA, TEXT_SCHEMA
@@ -89,9 +89,9 @@ def test_shape_output() -> None:
 
 
 def test_file_extension_and_data_uri() -> None:
-    assert _extension_for("https://replicate.delivery/x/out-0.webp?sig=1", "image/webp") == "webp"
-    assert _extension_for("https://replicate.delivery/x/output", "video/mp4") == "mp4"
-    assert _extension_for("https://replicate.delivery/x/output", None) == "bin"
+    assert extension_for("https://replicate.delivery/x/out-0.webp?sig=1", "image/webp") == "webp"
+    assert extension_for("https://replicate.delivery/x/output", "video/mp4") == "mp4"
+    assert extension_for("https://replicate.delivery/x/output", None) == "bin"
     payload = base64.b64encode(b"\x89PNGdata").decode()
     assert decode_data_uri(f"data:image/png;base64,{payload}") == (b"\x89PNGdata", "image/png")
 
