@@ -46,3 +46,16 @@ def test_stop_cancels_a_long_run(editor: Editor) -> None:
     (end,) = editor.received_events("run_end")
     assert end["runId"] == run["runId"] and end["cancelled"] is True
     assert editor.console_errors == []
+
+
+def test_keyboard_runs_and_stops(editor: Editor) -> None:
+    editor.open()
+    editor.import_flow(text_llm_display(sleepDuration=60))
+    page = editor.page
+    page.locator(".react-flow__pane").click(position={"x": 5, "y": 5})  # focus on the canvas, not a field
+    page.keyboard.press("Control+Enter")
+    expect(editor.status(LLM)).to_have_attribute("data-status", "running")
+    page.keyboard.press("Escape")
+    expect(editor.status(LLM)).to_have_attribute("data-status", "cancelled", timeout=5_000)
+    editor.wait_idle(timeout=5_000)
+    assert len(editor.sent_events("process_file")) == 1 and len(editor.sent_events("cancel_run")) == 1
