@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.editor import Editor
 from tests.support import ROOT, ServerProcess
@@ -57,7 +58,7 @@ def _run_npm(*args: str) -> None:
     npm = shutil.which("npm")
     if npm is None:
         pytest.fail("npm is not installed: the editor (ui/) cannot be built for the browser tests", pytrace=False)
-    done = subprocess.run([npm, *args], cwd=UI, capture_output=True, text=True, timeout=600)
+    done = subprocess.run([npm, *args], cwd=UI, capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
         pytest.fail(f"`npm {' '.join(args)}` failed in ui/ (exit {done.returncode}):\n"
                     f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}", pytrace=False)
@@ -126,7 +127,7 @@ def editor(request: pytest.FixtureRequest, browser: Browser, server: ServerProce
         try:
             page.screenshot(path=str(shot))
             print(f"\nscreenshot of the failed page: {shot}")
-        except Exception as exc:  # the page may be gone
+        except PlaywrightError as exc:  # the page may be gone
             print(f"\nno screenshot of the failed page: {exc}")
         print("console errors:", editor.console_errors)
         if server.proc.poll() is not None:

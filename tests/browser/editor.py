@@ -16,8 +16,6 @@ from tests.support import ServerProcess
 _EVENT_FRAME = re.compile(r"^42(?:/[^,]*,)?\d*(\[.*)$", re.DOTALL)
 # Where the editor puts a dropped node's corner relative to the pointer (Canvas.tsx onDrop): (-40, -30).
 DROP_OFFSET = (40, 30)
-# Chromium's own messages that say nothing about the editor.
-_IGNORED_CONSOLE = ("Download the React DevTools",)
 
 
 def socketio_event(frame: str | bytes) -> tuple[str, Any] | None:
@@ -56,7 +54,7 @@ class Editor:
 
     # ---- recording ---------------------------------------------------------------------------
     def _on_console(self, message: Any) -> None:
-        if message.type == "error" and not any(text in message.text for text in _IGNORED_CONSOLE):
+        if message.type == "error":
             self.console_errors.append(message.text)
 
     def _on_websocket(self, socket: WebSocket) -> None:
@@ -142,14 +140,13 @@ class Editor:
 
     def canvas_point(self, fx: float, fy: float) -> dict[str, float]:
         """A point of the pane (relative to its corner) at fractions of the area the palette leaves free."""
-        pane = self.page.locator(".react-flow__pane").bounding_box()
+        pane = self._pane_box()
         palette = self.page.get_by_test_id("palette")
         left = 0.0
-        if pane and palette.is_visible():
+        if palette.is_visible():
             box = palette.bounding_box()
             if box:
                 left = max(0.0, box["x"] + box["width"] - pane["x"])
-        assert pane, "the canvas is not shown"
         return {"x": left + (pane["width"] - left) * fx, "y": pane["height"] * fy}
 
     def hide_palette(self) -> None:
@@ -173,13 +170,15 @@ class Editor:
         """A drop point (pane-relative) that puts a new node's corner `gap` px right of `node`'s top."""
         box, pane = self.node(node).bounding_box(), self._pane_box()
         assert box
-        return {"x": box["x"] + box["width"] + gap + DROP_OFFSET[0] - pane["x"], "y": box["y"] + DROP_OFFSET[1] - pane["y"]}
+        return {"x": box["x"] + box["width"] + gap + DROP_OFFSET[0] - pane["x"],
+                "y": box["y"] + DROP_OFFSET[1] - pane["y"]}
 
     def below(self, node: str, gap: float = 60) -> dict[str, float]:
         """A drop point (pane-relative) that puts a new node `gap` px under `node`."""
         box, pane = self.node(node).bounding_box(), self._pane_box()
         assert box
-        return {"x": box["x"] + DROP_OFFSET[0] - pane["x"], "y": box["y"] + box["height"] + gap + DROP_OFFSET[1] - pane["y"]}
+        return {"x": box["x"] + DROP_OFFSET[0] - pane["x"],
+                "y": box["y"] + box["height"] + gap + DROP_OFFSET[1] - pane["y"]}
 
     def handle(self, node: str, handle_id: str) -> Locator:
         return self.node(node).locator(f".react-flow__handle[data-handleid={attr(handle_id)}]")

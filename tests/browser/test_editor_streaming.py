@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.editor import Editor
-from tests.browser.screenshots import save_screenshot
 from tests.browser.flows import DISPLAY, LLM, text_llm_display
+from tests.browser.screenshots import save_screenshot
 from tests.fakes.openai_api import reset_script
 from tests.fakes.provider_server import FakeProviders, build
 from tests.support import ServerProcess
