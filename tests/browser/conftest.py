@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.editor import Editor
@@ -22,6 +22,7 @@ UI = ROOT / "ui"
 DIST_INDEX = UI / "dist" / "index.html"
 BUILD_INPUTS = ("src", "public", "index.html", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json")
 VIEWPORT = {"width": 1400, "height": 900}
+TIMEOUT_MS = 10_000  # for every wait of a page and every expect(); no test sleeps
 MOCK_ENV = {"USE_MOCK": "true", "MOCK_DELAY_MIN": "0.05", "MOCK_DELAY_MAX": "0.15"}
 
 
@@ -88,6 +89,7 @@ def ui_dist() -> Path:
 
 @pytest.fixture(scope="session")
 def playwright_session() -> Iterator[Playwright]:
+    expect.set_options(timeout=TIMEOUT_MS)
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make chromium`, i.e. "
                     "apt-get install -y chromium); the browser tests never download Playwright's browsers",
@@ -117,7 +119,7 @@ def editor(request: pytest.FixtureRequest, browser: Browser, server: ServerProce
     """A fresh browser context (own localStorage) on the editor, its console errors recorded."""
     context = browser.new_context(viewport=VIEWPORT, base_url=server.url, accept_downloads=True,
                                   color_scheme="dark")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     editor = Editor(page, server)
     yield editor
