@@ -44,14 +44,21 @@ export function Canvas() {
   const flow = useFlow.getState;
   const rf = useReactFlow();
 
-  // fit the view once per tab, when its nodes have been measured
+  // fit the view once per tab, when its nodes have been measured; a tab opened empty counts as fitted,
+  // so the first node dropped on it stays where it was dropped
   const initialized = useNodesInitialized();
   const fitted = useRef<string | null>(null);
+  const empty = tab.nodes.length === 0;
   useEffect(() => {
-    if (!initialized || fitted.current === tab.id) return;
+    if (fitted.current === tab.id) return;
+    if (empty) {
+      fitted.current = tab.id;
+      return;
+    }
+    if (!initialized) return;
     fitted.current = tab.id;
     requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1 }));
-  }, [initialized, tab.id, rf]);
+  }, [initialized, tab.id, empty, rf]);
 
   const nodeTypes = useMemo(() => {
     const types: NodeTypes = {};
@@ -94,7 +101,7 @@ export function Canvas() {
         proOptions={{ hideAttribution: false }}
       >
         <Background variant={BackgroundVariant.Dots} gap={22} size={1.3} />
-        <Controls position="bottom-left" showInteractive={false} />
+        <Controls position="bottom-left" showInteractive={false} fitViewOptions={{ padding: 0.15, maxZoom: 1 }} />
         {showMinimap && <MiniMap position="bottom-right" pannable zoomable className="minimap" nodeBorderRadius={8} />}
       </ReactFlow>
     </div>
