@@ -1,0 +1,116 @@
+"""Start the server in mock mode on a free port; asyncio Socket.IO clients time runs from emit to run_end."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`python server.py` with USE_MOCK=true in the given ASYNC_MODE."""
+
+    def __init__(self, mode: str, **env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._dir = tempfile.TemporaryDirectory(prefix="aiflow-bench-")
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "ANTHROPIC", "S3_"))}
+        full_env.update({"PORT": str(self.port), "HOST": "127.0.0.1", "ASYNC_MODE": mode, "USE_MOCK": "true",
+                         "FLASK_SECRET_KEY": "bench", "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
+                         "LOCAL_STORAGE_FOLDER_NAME": self._dir.name, **env})
+        self.log_path = Path(self._dir.name) / "server.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "server.py")], cwd=str(ROOT), env=full_env,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited:\n{self.log_path.read_text()}")
+            try:
+                if requests.get(self.url + "/healthcheck", timeout=1).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+        self._dir.cleanup()
+
+
+class Client:
+    """One python-socketio AsyncClient over websocket (one asyncio loop drives every client: a
+    thread per client would cost the shared 2 cores more than the server itself)."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, asyncio.Future[str]] = {}
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio.on("run_end", self._on_end)
+        self.sio.on("error", self._on_error)
+
+    async def connect(self, url: str) -> Client:
+        await self.sio.connect(url, transports=["websocket"], wait_timeout=30)
+        return self
+
+    async def _on_end(self, data: dict[str, Any]) -> None:
+        self._finish(data.get("runId"), data.get("status", "?"))
+
+    async def _on_error(self, data: dict[str, Any]) -> None:
+        if "instanceName" not in data:  # a rejected request: there will be no run_end
+            self._finish(data.get("runId"), "rejected")
+
+    def _finish(self, run_id: str | None, status: str) -> None:
+        future = self._pending.get(run_id or "")
+        if future is not None and not future.done():
+            future.set_result(status)
+
+    async def run(self, flow: list[dict[str, Any]], timeout: float = 60) -> tuple[float, str]:
+        """(seconds from emit to run_end, status); status 'timeout' if it never ended."""
+        run_id = uuid.uuid4().hex
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._pending[run_id] = future
+        payload = {"jsonFile": json.dumps(flow), "parameters": {}, "runId": run_id}
+        started = time.perf_counter()
+        await self.sio.emit("process_file", payload)
+        try:
+            status = await asyncio.wait_for(future, timeout)
+        except asyncio.TimeoutError:
+            status = "timeout"
+        finally:
+            self._pending.pop(run_id, None)
+        return time.perf_counter() - started, status
+
+    async def close(self) -> None:
+        try:
+            await self.sio.disconnect()
+        except Exception:
+            pass
+
+
+def node(name: str, processor_type: str, parent: str | None = None, **values: Any) -> dict[str, Any]:
+    inputs = [{"inputNode": parent, "inputNodeOutputKey": 0}] if parent else []
+    return {"name": name, "processorType": processor_type, "inputs": inputs, **values}

@@ -1,0 +1,125 @@
+"""Run every scenario in every async mode and write docs/benchmarks.md's results section.
+
+    .venv/bin/python -m bench.run_all [--modes gevent,eventlet,threading] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import os
+import platform
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench import scenarios
+from bench.harness import ROOT, Server
+
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
+MODES = ("gevent", "eventlet", "threading")
+
+
+def measure(mode: str) -> dict[str, Any]:
+    server = Server(mode)
+    try:
+        return asyncio.run(_scenarios(mode, server.url))
+    finally:
+        server.stop()
+
+
+async def _scenarios(mode: str, url: str) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    print(f"[{mode}] chain of 51 ...", flush=True)
+    result["chain"] = await scenarios.chain(url)
+    print(f"[{mode}] wide 1+100 ...", flush=True)
+    result["wide"] = await scenarios.wide(url)
+    print(f"[{mode}] fan-out 1+4 x 2 s ...", flush=True)
+    result["fan_out"] = await scenarios.fan_out(url)
+    for clients in (20, 200):
+        print(f"[{mode}] {clients} concurrent clients ...", flush=True)
+        result[f"clients_{clients}"] = await scenarios.concurrent(url, clients)
+    return result
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    modes = list(results)
+    rows = [
+        ("Chain: input-text + 50 transitions, ms per node", "chain", "ms_per_node", "501", "≤ 2", "{:.2f}"),
+        ("Chain: total ms (51 nodes)", "chain", "total_ms", "~25,600", "≤ 102", "{:.1f}"),
+        ("Wide: 1 root + 100 children, ms", "wide", "total_ms", "1,026", "≤ 150", "{:.1f}"),
+        ("Fan-out: 1 + 4 × 2 s, ms over the ideal 2 s", "fan_out", "over_ideal_ms", "+1,000–1,400", "≤ 50",
+         "{:.1f}"),
+        ("20 clients × chain of 10: p50 ms", "clients_20", "p50_ms", "—", "—", "{:.1f}"),
+        ("20 clients × chain of 10: p95 ms", "clients_20", "p95_ms", "5,542", "≤ 250", "{:.1f}"),
+        ("20 clients: nodes/s", "clients_20", "nodes_per_s", "40", "≥ 1,000", "{:,.0f}"),
+        ("20 clients: failures", "clients_20", "failures", "—", "0", "{:d}"),
+        ("200 clients × chain of 10: p50 ms", "clients_200", "p50_ms", "—", "—", "{:.1f}"),
+        ("200 clients × chain of 10: p95 ms", "clients_200", "p95_ms", "—", "—", "{:.1f}"),
+        ("200 clients: nodes/s", "clients_200", "nodes_per_s", "367", "≥ 1,000", "{:,.0f}"),
+        ("200 clients: failures", "clients_200", "failures", "—", "0", "{:d}"),
+    ]
+    head = "| Measure | Reference 0.11.3 | Target | " + " | ".join(modes) + " |"
+    lines = [head, "|" + " --- |" * (3 + len(modes))]
+    for label, group, key, reference, target, fmt in rows:
+        cells = [fmt.format(results[m][group][key]) for m in modes]
+        lines.append(f"| {label} | {reference} | {target} | " + " | ".join(cells) + " |")
+    if "gevent" in results and len(modes) > 1:
+        lines.append("")
+        lines.append("Ratios to gevent (lower is better for times, higher for nodes/s):")
+        lines.append("")
+        lines.append("| Measure | " + " | ".join(m for m in modes if m != "gevent") + " |")
+        lines.append("|" + " --- |" * len(modes))
+        for label, group, key in (("ms per chained node", "chain", "ms_per_node"), ("wide ms", "wide", "total_ms"),
+                                  ("20 clients p95", "clients_20", "p95_ms"),
+                                  ("20 clients nodes/s", "clients_20", "nodes_per_s"),
+                                  ("200 clients nodes/s", "clients_200", "nodes_per_s")):
+            base = results["gevent"][group][key]
+            cells = [f"{results[m][group][key] / base:.2f}" if base else "—" for m in modes if m != "gevent"]
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write(results: dict[str, dict[str, Any]]) -> None:
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    section = (f"{BEGIN}\nMeasured {stamp} on {machine()}; server and clients on the same machine.\n\n"
+               f"{table(results)}\n{END}")
+    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in text:
+        text += f"\n{BEGIN}\n{END}\n"
+    text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S)
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(text)
+    print(f"results written to {DOC.relative_to(ROOT)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args(argv)
+    results = {mode: measure(mode) for mode in args.modes.split(",") if mode}
+    print(table(results))
+    if not args.no_write:
+        write(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
