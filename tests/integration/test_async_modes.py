@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
 import pytest
+import requests
 
 from tests.support import FlowClient, ServerProcess, node
 
@@ -51,3 +54,42 @@ def test_missing_secret_key_is_the_only_warning(start_server: Callable[..., Serv
     server = start_server(FLASK_SECRET_KEY="")
     warnings = [line for line in server.log().splitlines() if "warning" in line.lower()]
     assert len(warnings) == 1 and "FLASK_SECRET_KEY" in warnings[0]
+
+
+@pytest.mark.parametrize("mode", ["gevent", "eventlet"])
+def test_a_blocking_call_in_a_node_does_not_freeze_the_server(
+        mode: str, start_server: Callable[..., ServerProcess], client_factory: Callable[..., FlowClient]) -> None:
+    """Full monkey-patching: http-get-processor's blocking `requests` call on a slow host yields."""
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            time.sleep(1.5)
+            body = b"slow answer"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    slow = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    try:
+        server = start_server(ASYNC_MODE=mode, ALLOW_PRIVATE_URLS="true")
+        if "http-get-processor" not in requests.get(server.url + "/node/configs", timeout=5).json()["types"]:
+            pytest.skip("http-get-processor is not registered yet")
+        blocked, free = client_factory(server.url), client_factory(server.url)
+        url = f"http://127.0.0.1:{slow.server_address[1]}/wait"
+        blocked.emit("process_file", {"jsonFile": json.dumps([node("get", "http-get-processor", url=url)]),
+                                      "runId": "slow-get"})
+        blocked.wait_for(lambda n, d: n == "current_node_running" and d.get("runId") == "slow-get")
+        started = time.monotonic()
+        quick = free.run([node("a", "input-text", inputText="x")])
+        assert quick[-1][1]["status"] == "completed"
+        assert time.monotonic() - started < 0.8  # not stuck behind the 1.5 s request
+        events = blocked.wait_run("slow-get", timeout=10)
+        assert events[-1][1]["status"] == "completed"
+        assert "slow answer" in json.dumps(events[-1][1]["output"])
+    finally:
+        slow.shutdown()
