@@ -180,6 +180,9 @@ class Run:
         except UserError as exc:
             self._fail(name, exc.message)
         except Exception:
+            if self.cancelled.is_set():  # a node torn down by its run's cancel: expected, not a failure
+                log.debug("node %s stopped by cancel", name, exc_info=True)
+                return
             log.exception("node %s (%s) failed", name, self.flow.nodes[name].processorType)
             self._fail(name, "The node failed because of an internal error; the server log has the details.")
         finally:
