@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from app import concurrency
 
 
+@runtime_checkable
 class EventSink(Protocol):
     """Where events go: a Socket.IO room in the server, a list in tests."""
 
