@@ -4,61 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-import requests
 import socketio
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ServerProcess
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """`python server.py` with USE_MOCK=true in the given ASYNC_MODE."""
+class Server(ServerProcess):
+    """`python server.py` with USE_MOCK=true in the given ASYNC_MODE, storage in a temporary folder."""
 
     def __init__(self, mode: str, **env: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self._dir = tempfile.TemporaryDirectory(prefix="aiflow-bench-")
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "ANTHROPIC", "S3_"))}
-        full_env.update({"PORT": str(self.port), "HOST": "127.0.0.1", "ASYNC_MODE": mode, "USE_MOCK": "true",
-                         "FLASK_SECRET_KEY": "bench", "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
-                         "LOCAL_STORAGE_FOLDER_NAME": self._dir.name, **env})
-        self.log_path = Path(self._dir.name) / "server.log"
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "server.py")], cwd=str(ROOT), env=full_env,
-                                     stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited:\n{self.log_path.read_text()}")
-            try:
-                if requests.get(self.url + "/healthcheck", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
+        super().__init__({"ASYNC_MODE": mode, "USE_MOCK": "true", "FLASK_SECRET_KEY": "bench",
+                          "LOG_LEVEL": "WARNING", **env}, Path(self._dir.name))
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log.close()
+        super().stop()
         self._dir.cleanup()
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import scenarios
-from bench.harness import ROOT, Server
+from bench.harness import Server
+from tests.support import ROOT
 
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"

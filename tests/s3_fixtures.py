@@ -16,7 +16,7 @@ import pytest
 import requests
 from botocore.config import Config
 
-from tests.support import free_port
+from tests.support import free_port, stop_process
 
 REGION = "us-east-1"
 ACCESS_KEY = "testing-access-key"
@@ -51,11 +51,7 @@ class MotoS3:
         return sorted(item["Key"] for item in listing.get("Contents", []))
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
 
 
 def start_moto(log_dir: Path, timeout: float = 30) -> MotoS3:
