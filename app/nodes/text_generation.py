@@ -9,6 +9,7 @@ from app.errors import UserError
 from app.nodes.base import Processor
 from app.nodes.config import Field
 from app.providers.common import stream_error
+from app.providers.openai_client import make_client, openai_errors
 
 REASONING_HEADING = "### Reasoning"
 REASONING_SEPARATOR = "\n\n---\n\n"
@@ -79,6 +80,15 @@ class TextGenerationProcessor(Processor):
                 stream.close()
             except Exception:  # closing a half-read connection may complain; it is closed either way
                 pass
+
+    def stream_openai_response(self, params: dict[str, Any]) -> str:
+        """Call OpenAI's Responses API with streaming (partials shown as they come); the final text."""
+        settings = self.ctx.settings
+        client = make_client(settings, self.api_key(), "OpenAI")
+        with self.provider_call(openai_errors(settings, "OpenAI")):
+            stream = self.track(client.responses.create(stream=True, **params))
+            with stream:
+                return self.consume_responses(stream, "OpenAI")
 
     def consume_responses(self, events: Iterable[Any], provider: str) -> str:
         """Read an OpenAI Responses API stream: stream text deltas; the final text is the response's."""

@@ -9,7 +9,6 @@ from app import concurrency, tokens
 from app.errors import UserError
 from app.nodes.config import Field, NodeConfig, all_of, select, when
 from app.nodes.text_generation import TextGenerationProcessor, context_field, prompt_field
-from app.providers.openai_client import make_client, openai_errors
 
 DEFAULT_MODEL = "gpt-4.1-mini"
 MODELS = [("gpt-4o-mini", "GPT-4o-mini"), ("gpt-4o", "GPT-4o"), ("gpt-4.1-nano", "GPT-4.1-nano"),
@@ -106,9 +105,4 @@ class LLMPromptProcessor(TextGenerationProcessor):
             if size in ("low", "medium", "high"):
                 tool["search_context_size"] = size
             params["tools"] = [tool]
-        settings = self.ctx.settings
-        client = make_client(settings, self.api_key(), "OpenAI")
-        with self.provider_call(openai_errors(settings, "OpenAI")):
-            stream = self.track(client.responses.create(stream=True, **params))
-            with stream:
-                return self.consume_responses(stream, "OpenAI")
+        return self.stream_openai_response(params)

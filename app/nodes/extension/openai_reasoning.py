@@ -6,7 +6,6 @@ from typing import Any
 
 from app.nodes.config import NodeConfig, select, when
 from app.nodes.text_generation import TextGenerationProcessor, context_field, prompt_field
-from app.providers.openai_client import make_client, openai_errors
 
 DEFAULT_MODEL = "o4-mini"
 MODELS = ["o4-mini", "o3-mini", "o3", "o1-pro", "o1"]
@@ -41,9 +40,4 @@ class OpenAIReasoningProcessor(TextGenerationProcessor):
         if model in EFFORT_MODELS:
             effort = self.input("reasoning_effort")
             params["reasoning"] = {"effort": effort if effort in EFFORTS else "medium"}
-        settings = self.ctx.settings
-        client = make_client(settings, self.api_key(), "OpenAI")
-        with self.provider_call(openai_errors(settings, "OpenAI")):
-            stream = self.track(client.responses.create(stream=True, **params))
-            with stream:
-                return self.consume_responses(stream, "OpenAI")
+        return self.stream_openai_response(params)
