@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import pytest
 
+from tests.fakes.provider_server import FakeProviders, build
 from tests.support import FlowClient, ServerProcess
 
 
@@ -52,3 +53,11 @@ def client_factory() -> Iterator[Callable[..., FlowClient]]:
 @pytest.fixture
 def client(mock_server: ServerProcess, client_factory: Callable[..., FlowClient]) -> FlowClient:
     return client_factory(mock_server.url)
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeProviders]:
+    """The fake provider server with every provider installed, one per test module."""
+    providers = build().start()
+    yield providers
+    providers.stop()

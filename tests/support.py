@@ -148,3 +148,15 @@ def node(name: str, processor_type: str, inputs: list[tuple[str, str | None, int
     return {"name": name, "processorType": processor_type,
             "inputs": [{"inputNode": src, "inputName": field, "inputNodeOutputKey": key}
                        for src, field, key in inputs], **values}
+
+
+def run_end_of(events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The run_end payload among a run's events."""
+    return next(d for n, d in events if n == "run_end")
+
+
+def first_error(events: list[tuple[str, dict[str, Any]]]) -> str:
+    """The text of the first error event of a run (fails the test when there is none)."""
+    errors = [d["error"] for n, d in events if n == "error"]
+    assert errors, f"expected an error event, got {events}"
+    return errors[0]

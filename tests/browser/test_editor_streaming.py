@@ -13,19 +13,12 @@ from tests.browser.editor import Editor
 from tests.browser.flows import DISPLAY, LLM, text_llm_display
 from tests.browser.screenshots import save_screenshot
 from tests.fakes.openai_api import reset_script
-from tests.fakes.provider_server import FakeProviders, build
+from tests.fakes.provider_server import FakeProviders
 from tests.support import ServerProcess
 
 KEY = "sk-stream-test-4242"
 ANSWER = ("Salt wind on the quay, gulls argue over the nets, "
           "the lamp keeps its watch until the tide comes home again.")
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeProviders]:
-    fake = build().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import requests
 from tests.fakes.openai_media import fake_mp3, fake_png
 from tests.fakes.provider_server import FakeProviders, build
 from tests.fakes.stability_api import fake_image
-from tests.support import FlowClient, ServerProcess, node
+from tests.support import FlowClient, ServerProcess, first_error, node, run_end_of
 
 KEYS = {"openai_api_key": "sk-openai-secret", "stabilityai_api_key": "sk-stability-secret"}
 ASSET = b"\x89PNG\r\n\x1a\nan input image"
@@ -62,14 +62,7 @@ def flow_client(server: ServerProcess) -> Iterator[FlowClient]:
 def run(client: FlowClient, flow: list[dict[str, Any]], parameters: dict[str, str] | None = None,
         timeout: float = 20) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
     events = client.run(flow, parameters=KEYS if parameters is None else parameters, timeout=timeout)
-    end = next(d for n, d in events if n == "run_end")
-    return end, events
-
-
-def node_error(events: list[tuple[str, dict[str, Any]]]) -> str:
-    errors = [d["error"] for n, d in events if n == "error"]
-    assert errors, f"expected an error event, got {events}"
-    return errors[0]
+    return run_end_of(events), events
 
 
 def stored(server: ServerProcess, url: str) -> requests.Response:
@@ -112,7 +105,7 @@ def test_dalle_downloads_a_provider_url_instead_of_returning_it(server: ServerPr
 def test_dalle_without_prompt_is_a_clear_error(flow_client: FlowClient) -> None:
     end, events = run(flow_client, [node("dalle", "dalle-prompt", prompt="")])
     assert end["status"] == "failed"
-    assert "needs a prompt" in node_error(events)
+    assert "needs a prompt" in first_error(events)
 
 
 # ---- gpt-image-processor ------------------------------------------------------------------------
@@ -280,7 +273,7 @@ def test_generic_polling_gives_up_after_the_overall_timeout(flow_client: FlowCli
     end, events = run(flow_client, [node("job", "stabilityai-generic-processor", path="/v2beta/image-to-video",
                                          image=f"{fake.url}/assets/in.png")])
     assert end["status"] == "failed"
-    assert "did not finish the job within 3 s" in node_error(events)
+    assert "did not finish the job within 3 s" in first_error(events)
     assert time.monotonic() - started < 8
 
 
@@ -307,7 +300,7 @@ def test_cancel_during_polling_stops_polling(flow_client: FlowClient, fake: Fake
 def test_generic_unknown_path_is_a_clear_error(flow_client: FlowClient) -> None:
     end, events = run(flow_client, [node("x", "stabilityai-generic-processor", path="/v1/user/balance")])
     assert end["status"] == "failed"
-    assert "Unknown StabilityAI path '/v1/user/balance'" in node_error(events)
+    assert "Unknown StabilityAI path '/v1/user/balance'" in first_error(events)
 
 
 # ---- error mapping --------------------------------------------------------------------------------
@@ -316,7 +309,7 @@ def test_bad_keys_are_reported_without_the_key(flow_client: FlowClient) -> None:
     for flow, provider in (([node("d", "dalle-prompt", prompt="x")], "OpenAI"),
                            ([node("s", "stabilityai-stable-diffusion-3-processor", prompt="x")], "StabilityAI")):
         end, events = run(flow_client, flow, bad)
-        message = node_error(events)
+        message = first_error(events)
         assert end["status"] == "failed"
         assert message.startswith(f"{provider} rejected the API key"), message
         assert "invalid-key" not in message and "Traceback" not in message
@@ -327,7 +320,7 @@ def test_stability_400_detail_is_shown(flow_client: FlowClient, fake: FakeProvid
                    {"id": "e1", "name": "bad_request", "errors": ["aspect_ratio: must be one of 1:1, 16:9"]})
     end, events = run(flow_client, [node("g", "stabilityai-generic-processor",
                                          path="/v2beta/stable-image/generate/core", prompt="p")])
-    message = node_error(events)
+    message = first_error(events)
     assert "StabilityAI rejected the request as invalid" in message
     assert "aspect_ratio: must be one of 1:1, 16:9" in message
     no_secret_in(message)
@@ -337,7 +330,7 @@ def test_openai_400_detail_is_shown(flow_client: FlowClient, fake: FakeProviders
     fake.fail_next("/openai/v1/audio/speech", 400, {"error": {"message": "Invalid voice 'robot'.",
                                                               "type": "invalid_request_error"}})
     end, events = run(flow_client, [node("t", "openai-text-to-speech-processor", text="Hi.", voice="robot")])
-    message = node_error(events)
+    message = first_error(events)
     assert message.startswith("OpenAI rejected the request as invalid") and "Invalid voice 'robot'." in message
     assert len(fake.requests_to("/audio/speech")) == 1  # 400 is not retried
     no_secret_in(message)
@@ -358,7 +351,7 @@ def test_429_then_success(flow_client: FlowClient, fake: FakeProviders, flow: li
 def test_stability_500_on_a_generation_post_is_not_retried(flow_client: FlowClient, fake: FakeProviders) -> None:
     fake.fail_next("/stability/v2beta", 500, {"name": "internal", "errors": ["boom"]})
     end, events = run(flow_client, [node("s", "stabilityai-stable-diffusion-3-processor", prompt="x")])
-    assert "StabilityAI had a server error (500)" in node_error(events)
+    assert "StabilityAI had a server error (500)" in first_error(events)
     assert len(fake.requests_to("/generate/sd3")) == 1  # the job may have been billed: no blind retry
 
 
@@ -372,7 +365,7 @@ def test_stability_503_then_success_is_retried(flow_client: FlowClient, fake: Fa
 def test_openai_500_after_retries(flow_client: FlowClient, fake: FakeProviders) -> None:
     fake.fail_next("/openai/v1/audio/speech", 500, times=2)
     end, events = run(flow_client, [node("t", "openai-text-to-speech-processor", text="Hi.", model="tts-1")])
-    assert "OpenAI had a server error (500)" in node_error(events)
+    assert "OpenAI had a server error (500)" in first_error(events)
     assert len(fake.requests_to("/audio/speech")) == 2  # PROVIDER_MAX_RETRIES=1
 
 
@@ -380,7 +373,7 @@ def test_stability_timeout(flow_client: FlowClient, fake: FakeProviders) -> None
     fake.fail_next("/stability/v1/generation", status=0, delay=3)
     started = time.monotonic()
     end, events = run(flow_client, [node("s", "stable-diffusion-stabilityai-prompt", prompt="x")])
-    message = node_error(events)
+    message = first_error(events)
     assert message.startswith("StabilityAI timed out") and "1.5 s" in message
     assert time.monotonic() - started < 3
     assert len(fake.requests_to("/v1/generation")) == 1  # a POST that may have started work is not repeated
@@ -389,7 +382,7 @@ def test_stability_timeout(flow_client: FlowClient, fake: FakeProviders) -> None
 def test_openai_timeout(flow_client: FlowClient, fake: FakeProviders) -> None:
     fake.fail_next("/openai/v1/images/generations", status=0, delay=2.5, times=2)
     end, events = run(flow_client, [node("d", "dalle-prompt", prompt="x")])
-    assert node_error(events).startswith("OpenAI timed out")
+    assert first_error(events).startswith("OpenAI timed out")
 
 
 @pytest.mark.parametrize("flow, key", [
@@ -405,7 +398,7 @@ def test_missing_key_names_the_key(flow_client: FlowClient, fake: FakeProviders,
                                    key: str) -> None:
     end, events = run(flow_client, flow, {})
     assert end["status"] == "failed"
-    assert f"'{key}'" in node_error(events)
+    assert f"'{key}'" in first_error(events)
     assert not fake.requests
 
 

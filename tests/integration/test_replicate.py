@@ -11,18 +11,11 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests.fakes.provider_server import FakeProviders, build
+from tests.fakes.provider_server import FakeProviders
 from tests.fakes.replicate_api import SVD_VERSION, file_bytes
-from tests.support import FlowClient, ServerProcess, node
+from tests.support import FlowClient, ServerProcess, first_error, node, run_end_of
 
 TIMEOUT_S = 3
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeProviders]:
-    providers = build().start()
-    yield providers
-    providers.stop()
 
 
 @pytest.fixture(scope="module")
@@ -66,14 +59,7 @@ def replicate_node(name: str, model: str, inputs: list[tuple[str, str, int | Non
 def run(client: FlowClient, flow: list[dict[str, Any]], key: str | None, timeout: float = 20
         ) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
     events = client.run(flow, parameters={"replicate_api_key": key} if key else {}, timeout=timeout)
-    end = next(d for n, d in events if n == "run_end")
-    return end, events
-
-
-def node_error(events: list[tuple[str, dict[str, Any]]]) -> str:
-    errors = [d["error"] for n, d in events if n == "error"]
-    assert errors, f"expected an error event, got {events}"
-    return errors[0]
+    return run_end_of(events), events
 
 
 def created(fake: FakeProviders) -> list[Any]:
@@ -156,7 +142,7 @@ def test_invalid_input_is_a_node_error_before_any_prediction(
         flow_client: FlowClient, fake: FakeProviders, key: str, values: dict[str, str], expected: str) -> None:
     end, events = run(flow_client, [replicate_node("maker", "acme/image-maker:pinned111", **values)], key)
     assert end["status"] == "failed"
-    assert expected in node_error(events)
+    assert expected in first_error(events)
     assert not created(fake)
 
 
@@ -164,19 +150,19 @@ def test_required_field_marked_by_the_editor_is_checked_before_the_run(flow_clie
     flow = [replicate_node("maker", "acme/image-maker:pinned111", prompt="")]
     flow[0]["config"]["fields"][0]["required"] = True
     events = flow_client.run(flow, parameters={"replicate_api_key": key})
-    assert "missing required field 'prompt'" in node_error(events)
+    assert "missing required field 'prompt'" in first_error(events)
 
 
 def test_model_without_a_choice_is_a_clear_error(flow_client: FlowClient, key: str) -> None:
     flow = [node("maker", "replicate", prompt="x")]
     end, events = run(flow_client, flow, key)
-    assert "choose a model" in node_error(events)
+    assert "choose a model" in first_error(events)
 
 
 def test_failed_prediction_names_status_error_and_examples(flow_client: FlowClient, key: str) -> None:
     end, events = run(flow_client, [replicate_node("broken", "acme/broken:broken444", prompt="x")], key)
     assert end["status"] == "failed"
-    message = node_error(events)
+    message = first_error(events)
     assert "ended with status: failed" in message
     assert "CUDA out of memory" in message
     assert "https://replicate.com/acme/broken/examples" in message
@@ -185,7 +171,7 @@ def test_failed_prediction_names_status_error_and_examples(flow_client: FlowClie
 
 def test_rejected_key_is_reported_without_the_key(flow_client: FlowClient, fake: FakeProviders) -> None:
     end, events = run(flow_client, [replicate_node("maker", "acme/text-gen:text333", prompt="x")], "bad-key-123")
-    message = node_error(events)
+    message = first_error(events)
     assert "Replicate rejected the API key" in message
     assert "bad-key-123" not in str(events)
     assert not created(fake)
@@ -204,7 +190,7 @@ def test_server_error_on_create_is_a_plain_error(flow_client: FlowClient, fake: 
     fake.fail_next("/replicate/v1/predictions", 500, {"title": "Internal Server Error", "status": 500})
     end, events = run(flow_client, [replicate_node("writer", "acme/text-gen:text333", prompt="x")], key)
     assert end["status"] == "failed"
-    assert "Replicate had a server error (500)" in node_error(events)
+    assert "Replicate had a server error (500)" in first_error(events)
     assert len(created(fake)) == 1
 
 
@@ -213,7 +199,7 @@ def test_input_rejected_by_replicate_names_the_model_and_examples(
     fake.fail_next("/replicate/v1/predictions", 422,
                    {"title": "Input validation failed", "detail": "input.prompt: String too long", "status": 422})
     end, events = run(flow_client, [replicate_node("writer", "acme/text-gen:text333", prompt="x")], key)
-    message = node_error(events)
+    message = first_error(events)
     assert "Replicate rejected the input for 'acme/text-gen'" in message
     assert "https://replicate.com/acme/text-gen/examples" in message
     assert "input.prompt: String too long" in message
@@ -223,7 +209,7 @@ def test_prediction_timeout_cancels_it(flow_client: FlowClient, fake: FakeProvid
     started = time.monotonic()
     end, events = run(flow_client, [replicate_node("slow", "acme/slow:slow555", prompt="x")], key)
     assert end["status"] == "failed"
-    assert f"did not finish within {TIMEOUT_S} s" in node_error(events)
+    assert f"did not finish within {TIMEOUT_S} s" in first_error(events)
     assert TIMEOUT_S - 0.5 <= time.monotonic() - started < TIMEOUT_S + 5
     cancels = [r for r in fake.requests if r.method == "POST" and r.path.endswith("/cancel")]
     assert len(cancels) == 1
@@ -253,10 +239,10 @@ def test_cancel_run_cancels_the_prediction(flow_client: FlowClient, fake: FakePr
     assert len([r for r in fake.requests if r.method == "GET" and prediction_id in r.path]) == polls
 
 
-def test_missing_key_is_a_node_error(flow_client: FlowClient, fake: FakeProviders) -> None:
+def test_missing_key_is_a_first_error(flow_client: FlowClient, fake: FakeProviders) -> None:
     end, events = run(flow_client, [replicate_node("maker", "acme/text-gen:text333", prompt="x")], None)
-    assert "No Replicate API key" in node_error(events)
-    assert "replicate_api_key" in node_error(events)
+    assert "No Replicate API key" in first_error(events)
+    assert "replicate_api_key" in first_error(events)
     assert not fake.requests
 
 
@@ -305,7 +291,7 @@ def test_stable_video_diffusion_without_a_usable_image_fails(
         flow_client: FlowClient, fake: FakeProviders, key: str, flow: list[dict[str, Any]], expected: str) -> None:
     end, events = run(flow_client, flow, key)
     assert end["status"] == "failed"
-    assert expected in node_error(events)
+    assert expected in first_error(events)
     assert [d["instanceName"] for n, d in events if n == "error"] == ["video"]
     assert not created(fake)
 

@@ -8,18 +8,11 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fakes.provider_server import FakeProviders, build
+from tests.fakes.provider_server import FakeProviders
 from tests.fakes.replicate_api import LATEST_SCHEMA, PINNED_SCHEMA
 from tests.support import FlowClient, ServerProcess
 
 ENV_KEY = "r8_env_key_secret"
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeProviders]:
-    providers = build().start()
-    yield providers
-    providers.stop()
 
 
 @pytest.fixture(scope="module")
