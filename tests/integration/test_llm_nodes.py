@@ -239,6 +239,16 @@ def test_llm_prompt_legacy_version_uses_first_input_as_context(client: FlowClien
     assert body["input"][1]["content"] == "#Context: legacy context \n\n#Request: legacy prompt"
 
 
+def test_llm_prompt_without_version_reads_named_inputs(client: FlowClient, llm_fake: FakeProviders) -> None:
+    """A node wired by input name (as scripts write them) needs no af_node_version."""
+    flow = [node("q#input-text", "input-text", inputText="Tell me a story"),
+            node("p#llm-prompt", "llm-prompt", [("q#input-text", "prompt", 0)], model="gpt-4.1-mini")]
+    events = client.run(flow, parameters={"openai_api_key": KEY})
+    assert events[-1][1]["status"] == "completed", events
+    body = llm_fake.requests_to("/openai/v1/responses")[-1].json()
+    assert body["input"][-1]["content"] == "Tell me a story"
+
+
 def test_llm_prompt_refuses_text_beyond_the_model_context(client: FlowClient, llm_fake: FakeProviders) -> None:
     huge = "<html><body>" + "lorem ipsum dolor sit amet " * 8000 + "</body></html>"
     flow = [node("p#llm-prompt", "llm-prompt", model="gpt-4", prompt=huge, af_node_version=2)]

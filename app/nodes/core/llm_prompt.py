@@ -61,8 +61,14 @@ class LLMPromptProcessor(TextGenerationProcessor):
         except (TypeError, ValueError):
             return 1
 
+    def _uses_named_inputs(self) -> bool:
+        """Current nodes (af_node_version 2) read `prompt` and `context` by name; so does any node that
+        names its inputs, as scripts do. Legacy nodes had only positional edges."""
+        return (self._version() > 1 or any(edge.inputName for edge in self.node.inputs)
+                or self.node.has("context"))
+
     def _prompt_and_context(self) -> tuple[str, str]:
-        if self._version() > 1:
+        if self._uses_named_inputs():
             return self.prompt_text(), self.context_text()
         # Legacy nodes (before named inputs): the prompt is the node's own value, the context its first input.
         prompt = self.node.get("prompt")
