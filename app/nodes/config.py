@@ -152,5 +152,7 @@ def dump_config(config: AnyNodeConfig) -> dict[str, Any]:
 
 
 def required_field_names(config: NodeConfig) -> list[str]:
-    """Fields that must have a value unless an edge feeds them (conditional fields excluded)."""
-    return [f.name for f in config.fields if f.required and f.condition is None and not f.hidden]
+    """Fields that must have a value unless an edge feeds them (conditional fields, and fields whose
+    default applies when the value is absent, excluded)."""
+    return [f.name for f in config.fields
+            if f.required and f.condition is None and not f.hidden and f.defaultValue is None]

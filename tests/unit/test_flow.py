@@ -159,3 +159,14 @@ def test_ancestors_to_run_stop_at_reusable_outputs() -> None:
     flow = parse([n("T", "t-plain", "B", "C"), n("B", "t-plain", "A", outputData=["b"]), n("A"),
                   n("C", "t-plain", "D"), n("D", outputData=[]), n("other")])
     assert flow.ancestors_to_run("T") == {"T", "C", "D"}
+
+
+def test_a_required_field_with_a_default_may_be_absent() -> None:
+    """The node falls back to the field's default (e.g. a model select), so validation accepts it."""
+    from app.nodes.config import Field, NodeConfig, required_field_names
+
+    config = NodeConfig(nodeName="x", fields=[
+        Field(name="model", type="select", required=True, defaultValue="o4-mini"),
+        Field(name="prompt", type="textarea", required=True),
+    ])
+    assert required_field_names(config) == ["prompt"]
