@@ -9,10 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from app import concurrency
 from app.errors import UserError
 
 if TYPE_CHECKING:
     from app.nodes.registry import ProcessorRegistry
+
+
+LARGE_FLOW_BYTES = 256 * 1024
 
 
 class Edge(BaseModel):
@@ -132,7 +136,8 @@ def load_flow_json(raw: Any, max_bytes: int) -> list[Any]:
             raise FlowError(f"The flow is too large ({size / 1048576:.1f} MB; the limit is "
                             f"{max_bytes / 1048576:.1f} MB).", status=413)
         try:
-            raw = json.loads(raw)
+            # a big flow is decoded on a native thread so other clients' events keep flowing meanwhile
+            raw = concurrency.run_blocking(json.loads, raw) if size > LARGE_FLOW_BYTES else json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise FlowError(f"The flow is not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc} "
                             f"(line {getattr(exc, 'lineno', '?')}, column {getattr(exc, 'colno', '?')}).") from None
