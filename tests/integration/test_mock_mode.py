@@ -32,3 +32,10 @@ def test_mocked_text_node_feeds_a_real_tool_node(client: FlowClient) -> None:
     ])
     assert done_output(events, "merge#merger-prompt") == "got: Lorem Ipsum"
     assert events[-1][1]["status"] == "completed"
+
+
+def test_a_large_flow_is_decoded_and_runs(client: FlowClient) -> None:
+    """Flows over 256 KB are decoded off the event loop; the run behaves the same."""
+    text = "x" * 400_000
+    events = client.run([node("big#input-text", "input-text", inputText=text)])
+    assert done_output(events, "big#input-text") == text
