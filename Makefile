@@ -27,7 +27,7 @@ start-mock: venv ui
 
 # Debian's chromium for the browser tests (root, or sudo, installs it once).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@[ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
