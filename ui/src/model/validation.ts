@@ -18,8 +18,8 @@ export function missingFields(node: FlowNode, edges: FlowEdge[], nodes: FlowNode
     .map((f) => f.name);
 }
 
-/** The target and the ancestors a run_node will execute (those without a kept output), parents first. */
-export function nodesForSingleRun(target: string, nodes: FlowNode[], edges: FlowEdge[]): string[] {
+/** The target and the ancestors reached through edges that `follow` accepts, parents first. */
+function upstreamOf(target: string, nodes: FlowNode[], edges: FlowEdge[], follow: (source: FlowNode) => boolean): string[] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   if (!byId.has(target)) return [target];
   const selected = new Set<string>();
@@ -29,26 +29,21 @@ export function nodesForSingleRun(target: string, nodes: FlowNode[], edges: Flow
     if (selected.has(id)) continue;
     selected.add(id);
     for (const e of edges) {
-      if (e.target !== id || !byId.has(e.source)) continue;
-      if (isEmptyValue(byId.get(e.source)!.data.outputData)) stack.push(e.source);
+      const source = byId.get(e.source);
+      if (e.target === id && source && follow(source)) stack.push(e.source);
     }
   }
   return topologicalSort(nodes.filter((n) => selected.has(n.id)), edges).map((n) => n.id);
 }
 
+/** The target and the ancestors a run_node will execute (those without a kept output), parents first. */
+export function nodesForSingleRun(target: string, nodes: FlowNode[], edges: FlowEdge[]): string[] {
+  return upstreamOf(target, nodes, edges, (source) => isEmptyValue(source.data.outputData));
+}
+
 /** Every ancestor of a node, parents first, the node last. */
 export function ancestorsOf(target: string, nodes: FlowNode[], edges: FlowEdge[]): string[] {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  if (!byId.has(target)) return [target];
-  const selected = new Set<string>();
-  const stack = [target];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (selected.has(id)) continue;
-    selected.add(id);
-    for (const e of edges) if (e.target === id && byId.has(e.source)) stack.push(e.source);
-  }
-  return topologicalSort(nodes.filter((n) => selected.has(n.id)), edges).map((n) => n.id);
+  return upstreamOf(target, nodes, edges, () => true);
 }
 
 export interface ValidationReport {
