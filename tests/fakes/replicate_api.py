@@ -201,28 +201,28 @@ def install(fake: Any) -> None:
     def create_model_prediction(request: Request, match: Any) -> Response:
         return create(request, LATEST.get(f"{match['owner']}/{match['name']}", "unknown"))
 
-    @fake.route("GET", f"{PREFIX}/predictions/(?P<id>[^/]+)")
-    def get_prediction(request: Request, match: Any) -> Response:
+    def with_prediction(request: Request, match: Any, change: Any) -> Response:
+        """Authorize, find the prediction, apply `change` to its state, answer its public view."""
         if (denied := _unauthorized(request, fake)) is not None:
             return denied
         with lock:
             state = fake.replicate_predictions.get(match["id"])
             if state is None:
                 return _problem(fake, 404, "Not found", "The requested resource could not be found.")
-            _advance(fake, state)
+            change(state)
             return fake.json_response(_public(state))
+
+    def cancel(state: dict[str, Any]) -> None:
+        if state["status"] not in ("succeeded", "failed", "canceled"):
+            state["status"] = "canceled"
+
+    @fake.route("GET", f"{PREFIX}/predictions/(?P<id>[^/]+)")
+    def get_prediction(request: Request, match: Any) -> Response:
+        return with_prediction(request, match, lambda state: _advance(fake, state))
 
     @fake.route("POST", f"{PREFIX}/predictions/(?P<id>[^/]+)/cancel")
     def cancel_prediction(request: Request, match: Any) -> Response:
-        if (denied := _unauthorized(request, fake)) is not None:
-            return denied
-        with lock:
-            state = fake.replicate_predictions.get(match["id"])
-            if state is None:
-                return _problem(fake, 404, "Not found", "The requested resource could not be found.")
-            if state["status"] not in ("succeeded", "failed", "canceled"):
-                state["status"] = "canceled"
-            return fake.json_response(_public(state))
+        return with_prediction(request, match, cancel)
 
     @fake.route("GET", "/replicate/files/(?P<id>[^/]+)/out-(?P<index>[0-9]+)\\.(?P<ext>png|mp4)")
     def output_file(request: Request, match: Any) -> Response:
