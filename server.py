@@ -8,8 +8,9 @@ concurrency.patch(os.environ.get("ASYNC_MODE") or "gevent")
 
 import logging  # noqa: E402
 
-from app import create_app, socketio_of  # noqa: E402
+from app import create_app  # noqa: E402
 from app.settings import load_settings  # noqa: E402
+from app.web.serving import build_server  # noqa: E402
 
 
 def main() -> None:
@@ -21,8 +22,7 @@ def main() -> None:
     shown_host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0", "::") else settings.host
     logging.getLogger("server").info("Editor at http://%s:%d (mode: %s%s)", shown_host, settings.port,
                                      settings.async_mode, ", mock providers" if settings.use_mock else "")
-    socketio_of(app).run(app, host=settings.host, port=settings.port, log_output=False,
-                         allow_unsafe_werkzeug=True, use_reloader=False)
+    build_server(app, settings).serve_forever()
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     use_mock: bool = Field(False, alias="USE_MOCK")
     worker_pool_size: int = Field(512, alias="WORKER_POOL_SIZE", ge=1)
     max_flow_size_mb: float = Field(10.0, alias="MAX_FLOW_SIZE_MB", gt=0)
+    max_event_mb: float = Field(1.0, alias="MAX_EVENT_MB", gt=0)  # larger values travel as stored-file links
     stream_interval_ms: int = Field(50, alias="STREAM_INTERVAL_MS", ge=0)
     mock_delay_min: float = Field(0.1, alias="MOCK_DELAY_MIN", ge=0)
     mock_delay_max: float = Field(1.0, alias="MOCK_DELAY_MAX", ge=0)
@@ -114,6 +115,10 @@ class Settings(BaseSettings):
     @property
     def max_flow_bytes(self) -> int:
         return int(self.max_flow_size_mb * 1024 * 1024)
+
+    @property
+    def max_event_bytes(self) -> int:
+        return int(self.max_event_mb * 1024 * 1024)
 
     @property
     def local_storage_dir(self) -> Path:

@@ -6,6 +6,7 @@ import time
 from typing import Any, Protocol, runtime_checkable
 
 from app import concurrency
+from app.engine.large_values import LargeValues, text_size
 
 
 @runtime_checkable
@@ -25,6 +26,7 @@ class SocketIOSink:
 
 class _Partial:
     __slots__ = ("last_sent_at", "sent_text", "pending", "timer", "closed")
+    # closed also stops whole-text partials that outgrew the event size limit
 
     def __init__(self) -> None:
         self.last_sent_at = 0.0
@@ -39,8 +41,9 @@ class RunEvents:
 
     def __init__(self, sink: EventSink, to: str | None, run_id: str, *, stream_interval: float,
                  delta_stream: bool = False, secrets: list[str] | None = None,
-                 target: str | None = None) -> None:
+                 target: str | None = None, large: LargeValues | None = None) -> None:
         self._sink = sink
+        self._large = large
         self._to = to
         self.run_id = run_id
         self._interval = stream_interval
@@ -98,6 +101,9 @@ class RunEvents:
         if self._delta and text.startswith(state.sent_text):
             payload["delta"] = text[len(state.sent_text):]
             payload["offset"] = len(state.sent_text)
+        elif self._large is not None and text_size(text, self._large.limit) > self._large.limit:
+            state.closed = True  # whole-text partials this large would flood the client: the output comes by link
+            return
         else:
             payload["output"] = text
         state.sent_text = text
@@ -117,7 +123,12 @@ class RunEvents:
         self._close_partials(name)
         payload: dict[str, Any] = {"instanceName": name, "isDone": True, "duration": round(duration, 6)}
         if output is not None:
+            refs: list[dict[str, Any]] = []
+            if self._large is not None:
+                output, refs = self._large.shrink(name, output)
             payload["output"] = output
+            if refs:
+                payload["largeOutputs"] = refs
         self._emit("progress", payload)
 
     def node_error(self, name: str, message: str) -> None:
@@ -128,6 +139,8 @@ class RunEvents:
         self._emit("error", payload)
 
     def run_end(self, outputs: dict[str, Any], *, status: str) -> None:
+        if self._large is not None:
+            outputs = self._large.run_end_outputs(outputs)
         self._emit("run_end", {"output": outputs, "status": status, "cancelled": status == "cancelled"})
         with self._lock:
             self._closed = True

@@ -8,6 +8,7 @@ from typing import Any
 from app import concurrency
 from app.engine.events import EventSink, RunEvents
 from app.engine.flow import Flow
+from app.engine.large_values import LargeValues
 from app.engine.scheduler import Run, RunServices
 from app.errors import UserError
 
@@ -26,7 +27,8 @@ class RunRegistry:
         to_run = flow.ancestors_to_run(target) if target else set(flow.nodes)
         events = RunEvents(self.sink, sid, run_id,
                            stream_interval=self.services.settings.stream_interval_ms / 1000,
-                           delta_stream=delta_stream, secrets=list(api_keys.values()), target=target)
+                           delta_stream=delta_stream, secrets=list(api_keys.values()), target=target,
+                           large=LargeValues(self.services.storage, base_url, self.services.settings.max_event_bytes))
         run = Run(run_id=run_id, sid=sid, flow=flow, to_run=to_run, api_keys=api_keys, events=events,
                   services=self.services, target=target, base_url=base_url, on_finish=self._forget)
         with self._lock:

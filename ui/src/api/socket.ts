@@ -4,6 +4,7 @@ import { create } from "zustand";
 import { translate } from "../i18n";
 import { flowJsonFile } from "../model/flowJson";
 import { newRunId } from "../model/ids";
+import { resolveLargeOutputs } from "./largeOutputs";
 import { selectCurrentTab, useFlow, type RunEventName } from "../store/flowStore";
 import { flatParameters, usePrefs } from "../store/prefs";
 import { toast } from "../store/toasts";
@@ -17,7 +18,12 @@ const t = (key: string, vars?: Record<string, string | number>) => translate(use
 
 function onRunEvent(event: RunEventName, payload: unknown) {
   if (!payload || typeof payload !== "object") return;
-  const outcome = useFlow.getState().handleEvent(event, payload as Record<string, unknown>);
+  const data = payload as Record<string, unknown>;
+  const tabId = typeof data.runId === "string" ? useFlow.getState().runs[data.runId]?.tabId : undefined;
+  const outcome = useFlow.getState().handleEvent(event, data);
+  if (event === "progress" && data.largeOutputs) {
+    resolveLargeOutputs(data, tabId).catch(() => toast.error(t("largeOutputUnavailable")));
+  }
   if (outcome.error && event === "error" && !(payload as { instanceName?: string }).instanceName) {
     toast.error(outcome.error.message, { title: outcome.error.node ? `${t("Error")} · ${outcome.error.node}` : t("Error") });
   }

@@ -26,6 +26,7 @@ export const fr: Record<string, string> = {
   connected: "Connecté", connecting: "Connexion…", reconnecting: "Reconnexion…", disconnected: "Hors ligne",
   socketConnectionLost: "La connexion au serveur est perdue. Reconnexion…",
   runInterrupted: "La connexion a été perdue : l'exécution est arrêtée.",
+  largeOutputUnavailable: "Une sortie volumineuse n'a pas pu être chargée depuis le serveur ; son lien est affiché à la place.",
   notConnected: "Pas encore connecté au serveur : réessayez dans un instant.",
   incompleteLoadingPleaseRestart: "Le chargement est incomplet. Certains nœuds peuvent manquer : rechargez la page.",
   loading: "Chargement",

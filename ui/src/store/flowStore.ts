@@ -96,6 +96,8 @@ export interface FlowState {
   startRun: (runId: string, kind: "all" | "node", target?: string) => RunInfo;
   markStopping: (runId?: string) => void;
   handleEvent: (event: RunEventName, payload: Record<string, unknown>) => EventOutcome;
+  /** Swap a node's output `from` (links to stored files) for `to` (their text), unless it changed since. */
+  replaceOutput: (name: string, from: unknown, to: unknown, tabId?: string) => void;
   abandonRuns: (reason: string) => void;
 }
 
@@ -582,6 +584,8 @@ export const useFlow = create<FlowState>((set, get) => {
       }
       return outcome;
     },
+    replaceOutput: (name, from, to, tabId) =>
+      updateTab((tab) => mapNode(tab, name, (n) => (n.data.outputData === from ? { ...n, data: { ...n.data, outputData: to } as NodeData } : n)), tabId),
     abandonRuns: (reason) => {
       for (const run of Object.values(get().runs)) {
         updateTab((tab) => {

@@ -1,0 +1,109 @@
+"""Build the WSGI server for the async mode: one listening socket with TCP_NODELAY, whole WebSocket frames."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from typing import Any, Protocol
+
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NODELAY = (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class Server(Protocol):
+    def serve_forever(self) -> None: ...
+    def stop_accepting(self) -> None: ...
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket whose accepted connections write small frames at once (no Nagle delay).
+
+    Linux copies TCP_NODELAY from the listener to every accepted socket; the handlers below set it
+    again per connection so the behaviour does not depend on that."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(*NODELAY)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
+
+
+def no_delay(sock: Any) -> None:
+    try:
+        sock.setsockopt(*NODELAY)
+    except (OSError, AttributeError):  # not a TCP socket (a test's socketpair, a Unix socket)
+        pass
+
+
+def build_server(app: Any, settings: Settings) -> Server:
+    """The server for settings.async_mode, bound to HOST:PORT."""
+    listener = listen(settings.host, settings.port)
+    if settings.async_mode == "gevent":
+        return _GeventServer(app, listener)
+    if settings.async_mode == "eventlet":
+        return _EventletServer(app, listener)
+    return _ThreadingServer(app, listener)
+
+
+class _GeventServer:
+    """gevent's WSGI server with gevent-websocket's handler: it answers a close frame as RFC 6455 asks
+    and writes each frame with sendall (simple-websocket under gevent does neither: see docs)."""
+
+    def __init__(self, app: Any, listener: socket.socket) -> None:
+        from gevent import pywsgi
+        from gevent import socket as gsocket
+        from geventwebsocket.handler import WebSocketHandler
+
+        class Handler(WebSocketHandler):
+            def handle(self) -> None:
+                no_delay(self.socket)
+                super().handle()
+
+            def log_request(self) -> None:  # access lines stay out of the log, as before
+                pass
+
+        self._server = pywsgi.WSGIServer(gsocket.socket(fileno=listener.detach()), app,
+                                         handler_class=Handler, log=None, error_log=log)
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop_accepting(self) -> None:
+        self._server.close()
+
+
+class _EventletServer:
+    def __init__(self, app: Any, listener: socket.socket) -> None:
+        from eventlet.green import socket as gsocket
+
+        self._app = app
+        self._listener = gsocket.socket(fileno=listener.detach())
+
+    def serve_forever(self) -> None:
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(self._listener, self._app, log_output=False)
+
+    def stop_accepting(self) -> None:
+        self._listener.close()
+
+
+class _ThreadingServer:
+    """Werkzeug's threaded server (simple-websocket in its werkzeug mode writes blocking, whole frames)."""
+
+    def __init__(self, app: Any, listener: socket.socket) -> None:
+        from werkzeug.serving import make_server
+
+        self._listener = listener
+        host, port = listener.getsockname()[:2]
+        self._server = make_server(host, port, app, threaded=True, fd=listener.fileno())
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop_accepting(self) -> None:
+        self._server.socket.close()
