@@ -34,6 +34,8 @@ def measure(mode: str) -> dict[str, Any]:
 
 async def _scenarios(mode: str, url: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
+    print(f"[{mode}] one node ...", flush=True)
+    result["one_node"] = await scenarios.one_node(url)
     print(f"[{mode}] chain of 51 ...", flush=True)
     result["chain"] = await scenarios.chain(url)
     print(f"[{mode}] wide 1+100 ...", flush=True)

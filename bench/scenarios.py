@@ -42,6 +42,11 @@ async def _timed(url: str, flow: list[dict[str, Any]], repeats: int, warm_up: bo
         await client.close()
 
 
+async def one_node(url: str, repeats: int = 20) -> dict[str, float]:
+    """A single input-text node: emit -> current_node_running, progress, run_end."""
+    return {"total_ms": statistics.median(await _timed(url, chain_flow(0), repeats))}
+
+
 async def chain(url: str, length: int = 50, repeats: int = 10) -> dict[str, float]:
     median = statistics.median(await _timed(url, chain_flow(length), repeats))
     return {"total_ms": median, "ms_per_node": median / (length + 1)}

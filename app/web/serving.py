@@ -49,19 +49,53 @@ def build_server(app: Any, settings: Settings) -> Server:
     return _ThreadingServer(app, listener)
 
 
+class _WholeWrites:
+    """The connection socket as simple-websocket sees it: each send writes the whole frame (gevent's
+    send may write part of a large one), one writer at a time (the reader answers pings and closes)."""
+
+    def __init__(self, sock: Any) -> None:
+        from app import concurrency
+
+        self._sock = sock
+        self._lock = concurrency.lock()
+
+    def send(self, data: bytes) -> int:
+        with self._lock:
+            self._sock.sendall(data)
+        return len(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
 class _GeventServer:
-    """gevent's WSGI server with gevent-websocket's handler: it answers a close frame as RFC 6455 asks
-    and writes each frame with sendall (simple-websocket under gevent does neither: see docs)."""
+    """gevent's WSGI server; a WebSocket upgrade hands the connection to simple-websocket (wsproto:
+    unmasking and UTF-8 checks in C-speed code) with whole writes, and the connection closes with it."""
 
     def __init__(self, app: Any, listener: socket.socket) -> None:
         from gevent import pywsgi
         from gevent import socket as gsocket
-        from geventwebsocket.handler import WebSocketHandler
 
-        class Handler(WebSocketHandler):
+        class Handler(pywsgi.WSGIHandler):
             def handle(self) -> None:
                 no_delay(self.socket)
                 super().handle()
+
+            def get_environ(self) -> dict[str, Any]:
+                environ = super().get_environ()
+                if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                    environ["werkzeug.socket"] = _WholeWrites(self.socket)
+                return environ
+
+            def run_application(self) -> None:
+                if "werkzeug.socket" not in self.environ:
+                    return super().run_application()
+                self.close_connection = True  # the socket is the WebSocket's now, never read as HTTP again
+                try:
+                    super().run_application()
+                except ConnectionError:  # engine.io's simple-websocket wrapper: "the WebSocket has ended"
+                    pass
+                return None
 
             def log_request(self) -> None:  # access lines stay out of the log, as before
                 pass

@@ -62,8 +62,10 @@ def test_large_events_arrive_intact(big_server: ServerProcess, transport: str, m
         flow = repeated_flow(megabytes, times)
         events = client.run(flow, timeout=90)
         assert run_end_of(events)["status"] == "completed"
-        outputs = {d["instanceName"]: d["output"] for n, d in events if n == "progress" and d.get("isDone")}
-        assert outputs["big"] == flow[0]["inputText"] * times
+        # python-socketio's client hands each message to its own thread: wait for this one too
+        _, done = client.wait_for(lambda n, d: n == "progress" and d.get("instanceName") == "big"
+                                  and d.get("isDone"), timeout=60)
+        assert done["output"] == flow[0]["inputText"] * times
     finally:
         client.close()
 
@@ -133,18 +135,18 @@ def test_events_of_a_run_leave_together(mock_server: ServerProcess) -> None:
 def test_accepted_connections_have_no_delay(start_server: Callable[..., ServerProcess], mode: str) -> None:
     """TCP_NODELAY on the server's side of a connection, in every async mode (read through /proc)."""
     server = start_server(ASYNC_MODE=mode)
-    with socket.create_connection(("127.0.0.1", server.port)) as sock:
-        sock.sendall(b"GET /healthcheck HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        assert b"200" in sock.recv(4096)
-        client_port = sock.getsockname()[1]
-        assert server_side_nodelay(server, client_port)
+    client = RawSocketIO(server.url)  # a WebSocket stays open while we look
+    try:
+        assert server_side_nodelay(server, client.ws.sock.getsockname()[1])
+    finally:
+        client.close()
 
 
 def server_side_nodelay(server: ServerProcess, client_port: int) -> bool:
     """Ask the server process's socket, found by its peer port, for TCP_NODELAY via pidfd_getfd."""
     import os
 
-    inode = _inode_of_peer(client_port)
+    inode = _inode_of(server.port, client_port)
     for fd_name in os.listdir(f"/proc/{server.proc.pid}/fd"):
         try:
             if os.readlink(f"/proc/{server.proc.pid}/fd/{fd_name}") == f"socket:[{inode}]":
@@ -160,12 +162,12 @@ def server_side_nodelay(server: ServerProcess, client_port: int) -> bool:
     raise AssertionError("the server's socket for this connection was not found")
 
 
-def _inode_of_peer(client_port: int) -> str:
+def _inode_of(server_port: int, client_port: int) -> str:
     with open("/proc/net/tcp") as table:
         for line in table.readlines()[1:]:
             fields = line.split()
-            remote_port = int(fields[2].split(":")[1], 16)
-            if remote_port == client_port:
+            local_port, remote_port = (int(fields[i].split(":")[1], 16) for i in (1, 2))
+            if (local_port, remote_port) == (server_port, client_port) and fields[9] != "0":
                 return fields[9]
     raise AssertionError("connection not in /proc/net/tcp")
 
