@@ -12,6 +12,7 @@ from app.nodes.config import AnyNodeConfig, NodeConfig, required_field_names
 if TYPE_CHECKING:
     from app.engine.flow import Node
     from app.net import Fetcher
+    from app.net_body import FetchResult
     from app.settings import Settings
     from app.storage.base import Storage
 
@@ -136,20 +137,33 @@ class Processor:
         return self.ctx.storage.save(safe_name(self.name, extension), data, base_url=self.ctx.base_url,
                                      content_type=content_type)
 
-    def read_file(self, url: str, *, max_bytes: int | None = None) -> tuple[bytes, str | None]:
-        """Bytes and content type of a file input: our own stored files directly, others through the
-        fetch helper (timeout, size limit, private-address guard)."""
+    def open_file(self, url: str, *, max_bytes: int | None = None) -> FetchResult:
+        """A file input as a FetchResult whose body is a file (close it, or use it in a `with`): our own stored
+        files directly, others through the fetch helper (timeout, size limit, private-address guard)."""
+        import io
         import mimetypes
+
+        from app.net_body import FetchResult
 
         own = self.ctx.storage.read(url) if self.ctx.storage is not None else None
         if own is not None:
-            return own, mimetypes.guess_type(url.split("?")[0])[0]
+            if max_bytes is not None and len(own) > max_bytes:
+                raise UserError(f"'{url}' is larger than the limit of {max_bytes / 1048576:.1f} MB.")
+            content_type = mimetypes.guess_type(url.split("?")[0])[0] or ""
+            return FetchResult(url=url, status=200, headers={"content-type": content_type}, size=len(own),
+                               body=io.BytesIO(own))
         if self.ctx.fetcher is None:
             raise UserError("Fetching files is not available on this server.")
         result = self.ctx.fetcher.get(url, max_bytes=max_bytes)
         if result.status >= 400:
+            result.close()
             raise UserError(f"Could not download '{url}': the server answered {result.status}.")
-        return result.content, result.content_type or None
+        return result
+
+    def read_file(self, url: str, *, max_bytes: int | None = None) -> tuple[bytes, str | None]:
+        """Bytes and content type of a (small) file input; see open_file."""
+        with self.open_file(url, max_bytes=max_bytes) as result:
+            return result.content, result.content_type or None
 
     @property
     def cancelled(self) -> bool:

@@ -202,10 +202,11 @@ class ReplicateProcessor(Processor):
         if self.ctx.fetcher is None:
             raise UserError("Fetching files is not available on this server.")
         settings = self.ctx.settings
-        result = self.ctx.fetcher.get(url, timeout=max(settings.fetch_timeout_s, settings.provider_timeout_s))
-        if result.status >= 400:
-            raise UserError(f"Could not download the Replicate output '{url}': the server answered {result.status}.")
-        return result.content, result.content_type or None
+        with self.ctx.fetcher.get(url, timeout=max(settings.fetch_timeout_s, settings.provider_timeout_s)) as result:
+            if result.status >= 400:
+                raise UserError(f"Could not download the Replicate output '{url}': the server answered "
+                                f"{result.status}.")
+            return result.content, result.content_type or None
 
     def portable_file(self, url: str) -> str:
         """A file URL Replicate can read: our own files on a private address are sent inline."""
