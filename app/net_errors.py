@@ -8,6 +8,8 @@ import ssl
 from urllib3.exceptions import (ConnectTimeoutError, NewConnectionError, ProtocolError, ReadTimeoutError,
                                 SSLError)
 
+from urllib3.util.ssl_match_hostname import CertificateError as NameMismatch
+
 from app.errors import UserError
 from app.net_conn import Deadline
 
@@ -24,8 +26,7 @@ def failure(url: str, exc: BaseException, deadline: Deadline) -> UserError:
 
 def reason(exc: BaseException) -> str:
     chain = _chain(exc)
-    if any(isinstance(e, (ssl.SSLCertVerificationError, ssl.CertificateError)) for e in chain) or \
-            (isinstance(exc, SSLError) and "certificate" in str(exc).lower()):
+    if any(isinstance(e, (ssl.SSLCertVerificationError, ssl.CertificateError, NameMismatch)) for e in chain):
         return "the TLS certificate could not be verified"
     if isinstance(exc, SSLError) or any(isinstance(e, ssl.SSLError) for e in chain):
         return "the secure (TLS) connection could not be set up"

@@ -4,13 +4,16 @@ download budget, plain-word errors, TCP_NODELAY."""
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 from app.errors import UserError
 from app.net import Fetcher
@@ -124,6 +127,56 @@ def test_every_address_is_checked_and_every_redirect_hop_resolved_again(web: Fak
     with fetcher.get(f"http://first.test:{port}/redirect") as result:
         assert result.status == 200 and "Green threads" in result.text()
     assert hosts == ["first.test", "first.test"]  # the hop to /page.html was resolved and checked again
+
+
+class EchoHost(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        body = f"host={self.headers['Host']} sni={getattr(self.connection, 'sni', None)}".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def https_server() -> Iterator[tuple[trustme.CA, int]]:
+    """An HTTPS server on 127.0.0.1 whose certificate (from a test CA) names only 'secure.test'."""
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("secure.test").configure_cert(context)
+
+    def remember_sni(sock: ssl.SSLObject, name: str | None, ctx: ssl.SSLContext) -> None:
+        sock.sni = name  # type: ignore[attr-defined]
+
+    context.sni_callback = remember_sni  # type: ignore[assignment]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoHost)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield ca, server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_original_name(
+        https_server: tuple[trustme.CA, int], tmp_path: Path) -> None:
+    ca, port = https_server
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    settings = Settings(allow_private_urls=True, fetch_timeout_s=5.0)
+    resolver = RebindingResolver(["127.0.0.1"], ["127.0.0.2"])
+    fetcher = Fetcher(settings, resolver=resolver, ca_certs=str(ca_file))
+    with fetcher.get(f"https://secure.test:{port}/") as result:
+        assert result.text() == f"host=secure.test:{port} sni=secure.test"
+    assert resolver.calls == 1
+    wrong_name = Fetcher(settings, resolver=lambda host, port: ["127.0.0.1"], ca_certs=str(ca_file))
+    assert fails(wrong_name.get, f"https://other.test:{port}/") == \
+        f"Could not fetch 'https://other.test:{port}/': the TLS certificate could not be verified."
+    untrusted = Fetcher(settings, resolver=lambda host, port: ["127.0.0.1"])  # the usual CA bundle
+    assert fails(untrusted.get, f"https://secure.test:{port}/") == \
+        f"Could not fetch 'https://secure.test:{port}/': the TLS certificate could not be verified."
 
 
 # ---- 3. limits, budget, spooling --------------------------------------------------------------
