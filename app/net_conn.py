@@ -1,5 +1,4 @@
-"""Connections for the fetch helper: one DNS lookup, address checks, pools pinned to the checked address,
-and a wall-clock deadline that shuts the socket down."""
+"""Fetch connections: one DNS lookup, address checks, pools pinned to a checked address, a wall-clock deadline."""
 
 from __future__ import annotations
 

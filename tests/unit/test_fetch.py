@@ -19,8 +19,8 @@ from app.errors import UserError
 from app.net import Fetcher
 from app.net_body import Budget
 from app.net_conn import Deadline, pinned_pool
-from app.nodes.base import NodeContext
 from app.engine.flow import Node
+from app.nodes.base import NodeContext
 from app.nodes.registry import ProcessorRegistry
 from app.settings import Settings
 from tests import http_fixtures as fx
@@ -234,7 +234,7 @@ def test_the_download_budget_is_shared_and_waits_until_the_deadline(web: FakePro
 
 
 # ---- 4. plain-word errors ----------------------------------------------------------------------
-def test_errors_are_plain_words(web: FakeProviders, tmp_path: Path) -> None:
+def test_errors_are_plain_words() -> None:
     fetcher = Fetcher(Settings(allow_private_urls=True, fetch_timeout_s=2.0))
     closed = socket.create_server(("127.0.0.1", 0))
     port = closed.getsockname()[1]
