@@ -60,7 +60,7 @@ def test_missing_secret_key_is_the_only_warning(start_server: Callable[..., Serv
 @pytest.mark.parametrize("mode", ["gevent", "eventlet"])
 def test_a_blocking_call_in_a_node_does_not_freeze_the_server(
         mode: str, start_server: Callable[..., ServerProcess], client_factory: Callable[..., FlowClient]) -> None:
-    """Full monkey-patching: http-get-processor's blocking `requests` call on a slow host yields."""
+    """Full monkey-patching: http-get-processor's blocking HTTP call on a slow host yields."""
     class Slow(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             time.sleep(1.5)
