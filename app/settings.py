@@ -87,7 +87,9 @@ class Settings(BaseSettings):
     # Fetching
     allow_private_urls: bool = Field(False, alias="ALLOW_PRIVATE_URLS")
     fetch_timeout_s: float = Field(20.0, alias="FETCH_TIMEOUT_S", gt=0)
-    max_tmp_file_size_mb: float = Field(300.0, alias="MAX_TMP_FILE_SIZE_MB", gt=0)
+    fetch_max_mb: float = Field(100.0, alias="FETCH_MAX_MB", gt=0)  # per download, unless a node sets less
+    document_max_mb: float = Field(50.0, alias="DOCUMENT_MAX_MB", gt=0)  # Document-to-Text downloads
+    fetch_budget_mb: float = Field(512.0, alias="FETCH_BUDGET_MB", gt=0)  # bytes downloading at once, server-wide
     fetch_max_redirects: int = Field(5, alias="FETCH_MAX_REDIRECTS", ge=0)
 
     # Storage

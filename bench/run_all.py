@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import scenarios
+from bench import bench_fetch, scenarios
 from bench.harness import Server
 from tests.support import ROOT
 
@@ -24,18 +24,20 @@ BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
 MODES = ("gevent", "eventlet", "threading")
 
 
-def measure(mode: str) -> dict[str, Any]:
-    server = Server(mode)
+def measure(mode: str, documents_url: str) -> dict[str, Any]:
+    server = Server(mode, **bench_fetch.ENV)
     try:
-        return asyncio.run(_scenarios(mode, server.url))
+        return asyncio.run(_scenarios(mode, server.url, server.proc.pid, documents_url))
     finally:
         server.stop()
 
 
-async def _scenarios(mode: str, url: str) -> dict[str, Any]:
+async def _scenarios(mode: str, url: str, pid: int, documents_url: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     print(f"[{mode}] one node ...", flush=True)
     result["one_node"] = await scenarios.one_node(url)
+    print(f"[{mode}] fetch 3 x 40 MB documents ...", flush=True)
+    result["fetch"] = await bench_fetch.fetch_memory(url, pid, documents_url)
     print(f"[{mode}] chain of 51 ...", flush=True)
     result["chain"] = await scenarios.chain(url)
     print(f"[{mode}] wide 1+100 ...", flush=True)
@@ -77,6 +79,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         ("200 clients × chain of 10: p95 ms", "clients_200", "p95_ms", "—", "—", "{:.1f}"),
         ("200 clients: nodes/s", "clients_200", "nodes_per_s", "367", "≥ 1,000", "{:,.0f}"),
         ("200 clients: failures", "clients_200", "failures", "—", "0", "{:d}"),
+        ("Fetch: 3 × 40 MB documents at once, server RSS growth MB", "fetch", "growth_mb", "—", "≪ 120",
+         "{:.1f}"),
     ]
     head = "| Measure | Reference 0.11.3 | Target | " + " | ".join(modes) + " |"
     lines = [head, "|" + " --- |" * (3 + len(modes))]
@@ -117,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
-    results = {mode: measure(mode) for mode in args.modes.split(",") if mode}
+    documents = bench_fetch.document_server()
+    try:
+        results = {mode: measure(mode, documents.url) for mode in args.modes.split(",") if mode}
+    finally:
+        documents.stop()
     print(table(results))
     if not args.no_write:
         write(results)

@@ -12,6 +12,8 @@ innertube player POST, the timedtext XML); point the app at it with YOUTUBE_BASE
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 from typing import Any, Iterator
 
@@ -51,8 +53,9 @@ TRANSCRIPTS = {
 }
 
 
-def make_pdf(lines: list[str]) -> bytes:
-    """A minimal one-page PDF (Helvetica text), built byte by byte with a correct cross-reference table."""
+def make_pdf(lines: list[str], padding: int = 0) -> bytes:
+    """A minimal one-page PDF (Helvetica text), built byte by byte with a correct cross-reference table;
+    `padding` bytes of an unreferenced binary stream make it as big as wanted."""
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
@@ -71,6 +74,8 @@ def make_pdf(lines: list[str]) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    if padding:
+        objects.append(b"<< /Length %d >>\nstream\n" % padding + b"\x00" * padding + b"\nendstream")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -127,7 +132,7 @@ def install_content(fake: FakeProviders) -> None:
 
     @fake.route("GET", "/big-stream")
     def big_stream(request: Request, match: Any) -> Response:
-        """?mb=N bytes of text without a Content-Length (refused while reading)."""
+        """?mb=N bytes of text without a Content-Length (refused while reading); ?type= its media type."""
         size = int(float(request.args.get("mb", "3")) * 1048576)
 
         def chunks() -> Iterator[bytes]:
@@ -137,7 +142,7 @@ def install_content(fake: FakeProviders) -> None:
                 sent += piece
                 yield b"b" * piece
 
-        return Response(chunks(), headers={"Content-Type": "text/html"})
+        return Response(chunks(), headers={"Content-Type": request.args.get("type", "text/html")})
 
     @fake.route("GET", r"/status/(\d+)")
     def status(request: Request, match: Any) -> Response:
@@ -202,3 +207,50 @@ def content_server() -> FakeProviders:
     install_content(fake)
     install_youtube(fake)
     return fake
+
+
+class DripServer:
+    """A raw HTTP server on 127.0.0.1 that sends one byte every `interval` seconds: the body (part="body",
+    after complete headers announcing `length` bytes) or the headers themselves (part="headers")."""
+
+    def __init__(self, part: str = "body", interval: float = 0.5, length: int = 1000) -> None:
+        self.part, self.interval, self.length = part, interval, length
+        self.requests: list[bytes] = []
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                data = conn.recv(4096)
+                if not data:
+                    return
+                request += data
+            self.requests.append(request)
+            head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {self.length}\r\n"
+                    "\r\n").encode()
+            drip = head if self.part == "headers" else b"a" * self.length
+            try:
+                if self.part == "body":
+                    conn.sendall(head)
+                for index in range(len(drip)):
+                    if self._stop.wait(self.interval):
+                        return
+                    conn.sendall(drip[index:index + 1])
+            except OSError:
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._listener.close()

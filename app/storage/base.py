@@ -6,7 +6,7 @@ import re
 import uuid
 from abc import ABC, abstractmethod
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from app.storage.media_types import upload_extension
 
@@ -42,9 +42,10 @@ def max_upload_bytes(settings: Settings) -> int:
 
 class Storage(ABC):
     @abstractmethod
-    def save(self, filename: str, data: bytes, *, base_url: str | None = None,
+    def save(self, filename: str, data: bytes | IO[bytes], *, base_url: str | None = None,
              content_type: str | None = None) -> str:
-        """Store bytes under `filename` (already safe) and return a URL the browser can open."""
+        """Store bytes (or a binary file, read from its current position) under `filename` (already safe)
+        and return a URL the browser can open."""
 
     @abstractmethod
     def read(self, url: str) -> bytes | None:

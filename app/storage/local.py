@@ -8,6 +8,7 @@ import ipaddress
 import os
 import re
 import secrets
+import shutil
 import time
 import uuid
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ class LocalStorage(Storage):
         return candidate if candidate is not None and candidate.is_file() else None
 
     # ---- Storage ----------------------------------------------------------------------------
-    def save(self, filename: str, data: bytes, *, base_url: str | None = None,
+    def save(self, filename: str, data: bytes | IO[bytes], *, base_url: str | None = None,
              content_type: str | None = None) -> str:
         target = self.target_of(filename)
         if target is None:
@@ -88,7 +89,10 @@ class LocalStorage(Storage):
         tmp, handle = self.open_incoming()
         try:
             with handle:
-                concurrency.run_blocking(handle.write, data)
+                if isinstance(data, (bytes, bytearray, memoryview)):
+                    concurrency.run_blocking(handle.write, data)
+                else:
+                    concurrency.run_blocking(shutil.copyfileobj, data, handle, 1048576)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, target)
         finally:

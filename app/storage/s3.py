@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 import boto3
@@ -54,7 +54,7 @@ class S3Storage(Storage):
         )
 
     # ---- Storage ----------------------------------------------------------------------------
-    def save(self, filename: str, data: bytes, *, base_url: str | None = None,
+    def save(self, filename: str, data: bytes | IO[bytes], *, base_url: str | None = None,
              content_type: str | None = None) -> str:
         try:
             self.client.put_object(Bucket=self.bucket, Key=filename, Body=data,

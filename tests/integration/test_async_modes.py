@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pytest
 import requests
 
+from tests.http_fixtures import DripServer
 from tests.support import FlowClient, ServerProcess, node
 
 
@@ -59,7 +60,7 @@ def test_missing_secret_key_is_the_only_warning(start_server: Callable[..., Serv
 @pytest.mark.parametrize("mode", ["gevent", "eventlet"])
 def test_a_blocking_call_in_a_node_does_not_freeze_the_server(
         mode: str, start_server: Callable[..., ServerProcess], client_factory: Callable[..., FlowClient]) -> None:
-    """Full monkey-patching: http-get-processor's blocking `requests` call on a slow host yields."""
+    """Full monkey-patching: http-get-processor's blocking HTTP call on a slow host yields."""
     class Slow(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             time.sleep(1.5)
@@ -93,3 +94,21 @@ def test_a_blocking_call_in_a_node_does_not_freeze_the_server(
         assert "slow answer" in json.dumps(events[-1][1]["output"])
     finally:
         slow.shutdown()
+
+
+@pytest.mark.parametrize("mode", ["gevent", "eventlet", "threading"])
+def test_a_dripping_server_cannot_hold_a_node_past_its_deadline(
+        mode: str, start_server: Callable[..., ServerProcess], client_factory: Callable[..., FlowClient]) -> None:
+    """One byte every 0.2 s would take 200 s: the fetch's total deadline (2 s) holds on the wall clock."""
+    drip = DripServer(part="body", interval=0.2)
+    try:
+        server = start_server(ASYNC_MODE=mode, ALLOW_PRIVATE_URLS="true", FETCH_TIMEOUT_S="2")
+        url = drip.url + "/drip.txt"
+        started = time.monotonic()
+        events = client_factory(server.url).run([node("get", "http-get-processor", url=url)], timeout=20)
+        elapsed = time.monotonic() - started
+    finally:
+        drip.stop()
+    errors = [d["error"] for n, d in events if n == "error"]
+    assert errors and errors[0] == f"Fetching '{url}' timed out after 2 s."
+    assert elapsed < 3.0, f"{mode}: the node took {elapsed:.1f} s against a 2 s deadline"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,15 @@ def test_save_uses_the_callers_host_and_reads_back_directly(tmp_path: Path) -> N
     assert (tmp_path / "store" / name).read_bytes() == b"\x89PNG data"
     assert storage.read(url) == b"\x89PNG data"
     assert not list((tmp_path / "store" / INCOMING).iterdir())  # the temporary file was renamed
+
+
+def test_save_copies_a_binary_file_too(tmp_path: Path) -> None:
+    storage = make(tmp_path)
+    with tempfile.SpooledTemporaryFile(16) as body:
+        body.write(b"x" * 100)
+        body.seek(0)
+        url = storage.save("big.bin", body)
+    assert storage.read(url) == b"x" * 100
 
 
 def test_public_url_wins_and_may_carry_a_path_prefix(tmp_path: Path) -> None:

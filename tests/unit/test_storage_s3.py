@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -68,6 +69,14 @@ def test_save_puts_and_returns_a_presigned_link_served_with_its_type(storage: S3
     assert storage.read(url) == b"\x89PNG..."
     assert storage.read(f"s3://{storage.bucket}/node-1.png") == b"\x89PNG..."
     assert storage.read("https://example.com/node-1.png") is None
+
+
+def test_save_uploads_a_binary_file_too(storage: S3Storage) -> None:
+    with tempfile.SpooledTemporaryFile(16) as body:
+        body.write(b"y" * 100)
+        body.seek(0)
+        url = storage.save("node-2.bin", body, content_type="application/octet-stream")
+    assert storage.read(url) == b"y" * 100
 
 
 def test_missing_object_is_a_clear_error(storage: S3Storage) -> None:

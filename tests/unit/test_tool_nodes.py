@@ -248,7 +248,8 @@ def test_url_input_errors(web: FakeProviders, settings: Settings) -> None:
     assert "timed out" in error(web.url + "/slow")
     assert error(web.url + "/page.html", selectors=["div[["]) == "Invalid CSS selector in 'selectors': 'div[['."
     unused = free_port()
-    assert error(f"http://127.0.0.1:{unused}/") == f"Could not fetch 'http://127.0.0.1:{unused}/': ConnectionError."
+    assert error(f"http://127.0.0.1:{unused}/") == (f"Could not fetch 'http://127.0.0.1:{unused}/': "
+                                                    "the connection was refused.")
 
 
 def test_url_normalisation() -> None:

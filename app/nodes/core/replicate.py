@@ -21,6 +21,7 @@ from replicate.exceptions import ReplicateError
 
 from app import concurrency
 from app.errors import UserError
+from app.net_body import FetchResult
 from app.nodes.base import Processor
 from app.nodes.config import NodeConfig
 from app.providers import replicate_client as rc
@@ -190,13 +191,12 @@ class ReplicateProcessor(Processor):
             return value
         if value.startswith("data:"):
             data, content_type = decode_data_uri(value)
-            extension = extension_for(None, content_type)
-        else:
-            data, content_type = self._download(value)
-            extension = extension_for(value, content_type)
-        return self.save_file(data, extension, content_type=content_type)
+            return self.save_file(data, extension_for(None, content_type), content_type=content_type)
+        with self._download(value) as result:  # copied from its temporary file, never whole in memory
+            content_type = result.content_type or None
+            return self.save_file(result.open(), extension_for(value, content_type), content_type=content_type)
 
-    def _download(self, url: str) -> tuple[bytes, str | None]:
+    def _download(self, url: str) -> FetchResult:
         """An output file, through the fetch helper (size limit, private-address guard), with the provider
         timeout: generated videos can take longer than an ordinary fetch."""
         if self.ctx.fetcher is None:
@@ -204,8 +204,9 @@ class ReplicateProcessor(Processor):
         settings = self.ctx.settings
         result = self.ctx.fetcher.get(url, timeout=max(settings.fetch_timeout_s, settings.provider_timeout_s))
         if result.status >= 400:
+            result.close()
             raise UserError(f"Could not download the Replicate output '{url}': the server answered {result.status}.")
-        return result.content, result.content_type or None
+        return result
 
     def portable_file(self, url: str) -> str:
         """A file URL Replicate can read: our own files on a private address are sent inline."""

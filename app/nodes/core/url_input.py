@@ -47,19 +47,19 @@ class URLInputProcessor(Processor):
         with_attributes = as_bool(self.input("with_html_attributes", False))
         if self.ctx.fetcher is None:
             raise UserError("Fetching web pages is not available on this server.")
-        limit = min(MAX_PAGE_BYTES, int(self.ctx.settings.max_tmp_file_size_mb * 1048576))
-        result = self.ctx.fetcher.get(url, max_bytes=limit)
-        if result.status >= 400:
-            raise UserError(f"Could not load '{url}': the server answered {result.status}.")
-        content_type = result.content_type
-        if (content_type.startswith("text/") and content_type not in _HTML_TYPES) or content_type in _TEXT_TYPES:
-            return result.text()
-        if content_type not in _HTML_TYPES and not content_type.endswith("+xml"):
-            raise UserError(f"'{url}' is not a web page (its type is {content_type}); "
-                            "use the Document-to-Text node to read files.")
-        return concurrency.run_blocking(extract_page, result.content, result.charset, selectors, to_remove,
+        limit = min(MAX_PAGE_BYTES, int(self.ctx.settings.fetch_max_mb * 1048576))
+        with self.ctx.fetcher.get(url, max_bytes=limit) as result:
+            if result.status >= 400:
+                raise UserError(f"Could not load '{url}': the server answered {result.status}.")
+            content_type = result.content_type
+            if (content_type.startswith("text/") and content_type not in _HTML_TYPES) or content_type in _TEXT_TYPES:
+                return result.text()
+            if content_type not in _HTML_TYPES and not content_type.endswith("+xml"):
+                raise UserError(f"'{url}' is not a web page (its type is {content_type}); "
+                                "use the Document-to-Text node to read files.")
+            content, charset = result.content, result.charset
+        return concurrency.run_blocking(extract_page, content, charset, selectors, to_remove,
                                         with_tags, with_attributes)
-
 
 def normalise_url(raw: str | None) -> str:
     """The URL to fetch: https:// added when no scheme is given; a clear error when it cannot be one."""

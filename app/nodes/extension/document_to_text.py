@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 import mimetypes
-from typing import Any, Callable
+from typing import IO, Any, Callable
 from urllib.parse import unquote, urlsplit
 
 from app import concurrency
@@ -43,9 +42,10 @@ class DocumentToTextProcessor(Processor):
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             raise UserError(f"Invalid URL '{url}': give the http(s) address of the document.")
-        data, content_type = self.read_file(url)
-        kind = document_type(content_type, url)
-        return concurrency.run_blocking(converter_for(kind, url), data)
+        limit = int(self.ctx.settings.document_max_mb * 1048576)
+        with self.open_file(url, max_bytes=limit) as document:
+            kind = document_type(document.content_type, url)
+            return concurrency.run_blocking(converter_for(kind, url), document.open())
 
 
 def document_type(content_type: str | None, url: str) -> str:
@@ -58,11 +58,11 @@ def document_type(content_type: str | None, url: str) -> str:
     return kind
 
 
-def converter_for(kind: str, url: str) -> Callable[[bytes], str]:
+def converter_for(kind: str, url: str) -> Callable[[IO[bytes]], str]:
     if kind == "application/pdf":
         return pdf_text
     if kind in _TEXT_TYPES:
-        return decode_text
+        return text_of
     if kind in _HTML_TYPES:
         return html_text
     if kind == "application/json" or kind.endswith("+json"):
@@ -70,6 +70,10 @@ def converter_for(kind: str, url: str) -> Callable[[bytes], str]:
     shown = kind or "unknown"
     raise UserError(f"The file type '{shown}' of '{url}' is not supported: Document-to-Text reads {SUPPORTED} "
                     "documents.")
+
+
+def text_of(file: IO[bytes]) -> str:
+    return decode_text(file.read())
 
 
 def decode_text(data: bytes) -> str:
@@ -82,12 +86,12 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_text(file: IO[bytes]) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
+        reader = PdfReader(file)
         if reader.is_encrypted and not reader.decrypt(""):
             raise UserError("The PDF is password-protected; its text cannot be read.")
         pages = [(page.extract_text() or "").strip() for page in reader.pages]
@@ -101,20 +105,20 @@ def pdf_text(data: bytes) -> str:
     return text
 
 
-def html_text(data: bytes) -> str:
+def html_text(file: IO[bytes]) -> str:
     from bs4 import BeautifulSoup
 
     from app.nodes.core.url_input import html_to_markdown
 
-    soup = BeautifulSoup(data, "html.parser")
+    soup = BeautifulSoup(file, "html.parser")
     for element in soup.select("head, script, style, noscript, template, meta, link"):
         element.decompose()
     return html_to_markdown([soup])
 
 
-def json_text(data: bytes) -> str:
+def json_text(file: IO[bytes]) -> str:
     try:
-        value = json.loads(decode_text(data))
+        value = json.loads(decode_text(file.read()))
     except json.JSONDecodeError as exc:
         raise UserError(f"The document is not valid JSON ({exc.msg}, line {exc.lineno}, column {exc.colno}).") from None
     return json.dumps(value, indent=2, ensure_ascii=False)

@@ -41,21 +41,20 @@ class HttpGetProcessor(Processor):
         if self.ctx.fetcher is None:
             raise UserError("Fetching URLs is not available on this server.")
         settings = self.ctx.settings
-        result = self.ctx.fetcher.get(
+        with self.ctx.fetcher.get(
             url, headers=headers, follow_redirects=False,
-            max_bytes=min(MAX_BYTES, int(settings.max_tmp_file_size_mb * 1048576)),
+            max_bytes=min(MAX_BYTES, int(settings.fetch_max_mb * 1048576)),
             timeout=min(TIMEOUT_S, settings.fetch_timeout_s),
-        )
-        if not 200 <= result.status < 300:
-            raise UserError(f"HTTP GET request failed: the server answered {result.status}.")
-        content_type = result.headers.get("content-type", "").lower()
-        if "application/json" in content_type or result.content_type.endswith("+json"):
-            try:
-                return [json.loads(result.text())]
-            except ValueError:
-                raise UserError("Failed to parse JSON response.") from None
-        return result.text()
-
+        ) as result:
+            if not 200 <= result.status < 300:
+                raise UserError(f"HTTP GET request failed: the server answered {result.status}.")
+            content_type = result.headers.get("content-type", "").lower()
+            if "application/json" in content_type or result.content_type.endswith("+json"):
+                try:
+                    return [json.loads(result.text())]
+                except ValueError:
+                    raise UserError("Failed to parse JSON response.") from None
+            return result.text()
 
 def parse_headers(value: Any) -> dict[str, str]:
     """The `headers` field: a list of {key, value} rows (the editor's form), an object, or their JSON."""
