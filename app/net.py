@@ -20,6 +20,8 @@ How a fetch goes (every redirect hop again):
 
 from __future__ import annotations
 
+from typing import Callable
+
 from urllib.parse import urljoin
 
 from urllib3 import HTTPHeaderDict, HTTPResponse, Timeout
@@ -42,9 +44,10 @@ MB = 1048576
 
 class Fetcher:
     def __init__(self, settings: Settings, *, resolver: Resolver = system_resolver,
-                 ca_certs: str | None = None) -> None:
+                 ca_certs: str | None = None, address_allowed: Callable[[str], bool] = is_public_address) -> None:
         self.settings = settings
         self.resolver = resolver
+        self.address_allowed = address_allowed
         self.ca_certs = ca_certs
         self.budget = Budget(int(settings.fetch_budget_mb * MB))
 
@@ -97,7 +100,7 @@ class Fetcher:
             addresses = []
         if not addresses:
             raise UserError(f"Could not fetch '{url}': the name '{host}' could not be resolved.")
-        if not self.settings.allow_private_urls and not all(is_public_address(a) for a in addresses):
+        if not self.settings.allow_private_urls and not all(self.address_allowed(a) for a in addresses):
             raise UserError(f"Refusing to fetch '{url}': it points to a private, loopback or link-local "
                             "address (set ALLOW_PRIVATE_URLS=true on the server to allow it).")
         return addresses

@@ -27,7 +27,12 @@ from tests import http_fixtures as fx
 from tests.fakes.provider_server import FakeProviders
 
 REGISTRY = ProcessorRegistry.discover()
-PUBLIC = "93.184.215.14"  # a global address; nothing in these tests may ever connect to it
+# Traffic stays on loopback: 127.0.0.2 plays a public address (nothing listens there), 127.0.0.1 the private one.
+PUBLIC = "127.0.0.2"
+
+
+def public_for_test(address: str) -> bool:
+    return address == PUBLIC
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +86,8 @@ class RebindingResolver:
 
 def test_a_rebinding_dns_answer_cannot_reach_a_private_address(web: FakeProviders,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """The system resolver answers a public address to the check and 127.0.0.1 afterwards: the connection
-    must go to the checked (public, here unreachable) address, never to the fake server on 127.0.0.1."""
+    """The system resolver answers an allowed address to the check and 127.0.0.1 afterwards: the connection
+    must go to the checked (allowed, here unreachable) address, never to the fake server on 127.0.0.1."""
     real = socket.getaddrinfo
     lookups: list[str] = []
 
@@ -98,7 +103,7 @@ def test_a_rebinding_dns_answer_cannot_reach_a_private_address(web: FakeProvider
     port = web.url.rsplit(":", 1)[1]
     before = len(web.requests)
     with pytest.raises(UserError):
-        Fetcher(strict).get(f"http://rebind.test:{port}/page.html", timeout=1.0)
+        Fetcher(strict, address_allowed=public_for_test).get(f"http://rebind.test:{port}/page.html", timeout=1.0)
     assert len(web.requests) == before, "the request reached 127.0.0.1 through a second DNS lookup"
     assert lookups == ["rebind.test"]
 
@@ -114,7 +119,8 @@ def test_the_connection_goes_to_the_checked_address_with_the_original_host(web: 
 
 
 def test_every_address_is_checked_and_every_redirect_hop_resolved_again(web: FakeProviders) -> None:
-    strict = Fetcher(Settings(allow_private_urls=False), resolver=lambda host, port: [PUBLIC, "127.0.0.1"])
+    strict = Fetcher(Settings(allow_private_urls=False), resolver=lambda host, port: [PUBLIC, "127.0.0.1"],
+                     address_allowed=public_for_test)
     assert fails(strict.get, "http://mixed.test/").startswith("Refusing to fetch 'http://mixed.test/'")
     hosts: list[str] = []
 
