@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     from app.storage.base import Storage
     from app.web import errors, sockets
     from app.web.routes import files, health, nodes, parameters, replicate, static_ui, uploads
+    from app.web.wire import FastPacket
     from app.wiring import AppModule
 
     settings = settings or load_settings()
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
 
     socketio = SocketIO(app, async_mode=settings.async_mode, cors_allowed_origins=origin_allowed,
                         max_http_buffer_size=settings.max_flow_bytes * 4 + 1_048_576,
-                        logger=False, engineio_logger=False)
+                        logger=False, engineio_logger=False, serializer=FastPacket)
     injector = Injector([AppModule(settings, socketio), *modules])
     app.extensions["injector"] = injector
     app.extensions["settings"] = settings

@@ -18,10 +18,10 @@ class EventSink(Protocol):
 
 class SocketIOSink:
     def __init__(self, socketio: Any) -> None:
-        self._socketio = socketio
+        self._server = socketio.server  # python-socketio's server: Flask-SocketIO's emit adds nothing a run needs
 
     def emit(self, event: str, payload: dict[str, Any], to: str | None) -> None:
-        self._socketio.emit(event, payload, to=to)
+        self._server.emit(event, payload, to=to, namespace="/")
 
 
 class _Partial:
