@@ -50,19 +50,52 @@ def build_server(app: Any, settings: Settings) -> Server:
 
 
 class _WholeWrites:
-    """The connection socket as simple-websocket sees it: each send writes the whole frame (gevent's
-    send may write part of a large one), one writer at a time (the reader answers pings and closes)."""
+    """The connection socket as simple-websocket sees it under gevent.
+
+    Each frame is written whole (gevent's send may write part of a large one), and the frames queued
+    while one green thread runs leave in one write once it yields: what Nagle's algorithm batched,
+    without its wait for the peer's ACK. A write error surfaces on the next send, as engine.io expects."""
 
     def __init__(self, sock: Any) -> None:
         from app import concurrency
 
         self._sock = sock
-        self._lock = concurrency.lock()
+        self._pending: list[bytes] = []
+        self._writer: Any = None
+        self._error: OSError | None = None
+        self._spawn = concurrency.spawn
 
     def send(self, data: bytes) -> int:
-        with self._lock:
-            self._sock.sendall(data)
+        if self._error is not None:
+            raise self._error
+        self._pending.append(data)
+        if self._writer is None:
+            self._writer = self._spawn(self._write_pending)
         return len(data)
+
+    def _write_pending(self) -> None:
+        try:
+            while self._pending and self._error is None:
+                chunk = b"".join(self._pending) if len(self._pending) > 1 else self._pending[0]
+                self._pending.clear()
+                try:
+                    self._sock.sendall(chunk)
+                except OSError as exc:
+                    self._error = exc
+        finally:
+            self._writer = None
+
+    def flush(self) -> None:
+        """Wait until every queued frame (a close frame, say) is written."""
+        writer = self._writer
+        if writer is not None:
+            writer.join(5)
+        if self._pending and self._error is None:
+            self._write_pending()
+
+    def close(self) -> None:
+        self.flush()
+        self._sock.close()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
@@ -95,6 +128,8 @@ class _GeventServer:
                     super().run_application()
                 except ConnectionError:  # engine.io's simple-websocket wrapper: "the WebSocket has ended"
                     pass
+                finally:
+                    self.environ["werkzeug.socket"].flush()
                 return None
 
             def log_request(self) -> None:  # access lines stay out of the log, as before
