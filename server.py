@@ -10,6 +10,7 @@ import logging  # noqa: E402
 
 from app import create_app, socketio_of  # noqa: E402
 from app.settings import load_settings  # noqa: E402
+from app.web.access import editor_url  # noqa: E402
 
 
 def main() -> None:
@@ -18,8 +19,7 @@ def main() -> None:
     for noisy in ("werkzeug", "engineio", "socketio", "httpx", "httpcore", "urllib3", "botocore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     app = create_app(settings)
-    shown_host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0", "::") else settings.host
-    logging.getLogger("server").info("Editor at http://%s:%d (mode: %s%s)", shown_host, settings.port,
+    logging.getLogger("server").info("Editor at %s (mode: %s%s)", editor_url(app),
                                      settings.async_mode, ", mock providers" if settings.use_mock else "")
     socketio_of(app).run(app, host=settings.host, port=settings.port, log_output=False,
                          allow_unsafe_werkzeug=True, use_reloader=False)
