@@ -15,11 +15,12 @@ def _origin(url: str | None) -> str | None:
 
 
 def editor_csp(settings: Settings) -> str:
-    """The editor's policy: its own scripts only, no framing by other sites; files may come from the
-    configured S3 endpoint or PUBLIC_URL as well as from https sources (provider outputs)."""
+    """The editor's policy: its own scripts only, no framing by other sites. Images, media and PDFs may come
+    from anywhere on the web (provider outputs, fetched pages: they cannot run code); uploads may go to
+    the configured S3 endpoint or PUBLIC_URL."""
     origins = {_origin(settings.s3_endpoint_url), _origin(settings.public_url)}
     extra = "".join(f" {origin}" for origin in sorted(o for o in origins if o))
-    files = f"'self'{extra} https:"
+    files = "'self' http: https:"
     upload_targets = f"{extra} https:" if settings.s3_enabled else extra
     return "; ".join((
         "default-src 'self'",
@@ -28,7 +29,7 @@ def editor_csp(settings: Settings) -> str:
         f"img-src {files} data: blob:",
         f"media-src {files} blob:",
         f"connect-src 'self' ws: wss:{upload_targets}",
-        "object-src 'none'",
+        f"object-src {files}",  # PDFs are shown in <object>
         "base-uri 'self'",
         "form-action 'self'",
         "frame-ancestors 'self'",

@@ -24,7 +24,9 @@ def split_host(value: str) -> HostName | None:
     no trailing dot. None when it is malformed."""
     value = value.strip().lower()
     if value.startswith("["):
-        name, _, rest = value.partition("]")
+        name, closed, rest = value.partition("]")
+        if not closed:
+            return None
         name += "]"
     elif value.count(":") > 1:  # a bare IPv6 address (entries only; a Host header brackets it)
         name, rest = f"[{value}]", ""
