@@ -205,3 +205,20 @@ def test_a_5000_character_file_name_is_a_400_not_a_500(mock_server: ServerProces
     served = _get(mock_server.url, "/image/" + "c" * 5000 + ".png")
     assert served.status_code == 400
     assert "too long" in served.json()["error"]
+
+
+# ---- every async mode ----------------------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["gevent", "eventlet", "threading"])
+def test_the_front_door_holds_in_every_async_mode(mode: str, start_server: Callable[..., ServerProcess],
+                                                   client_factory: Callable[..., FlowClient]) -> None:
+    server = start_server(ASYNC_MODE=mode, HOST="0.0.0.0", AUTH_TOKEN=TOKEN, USE_MOCK="true")
+    assert _get(server.url, POLLING, f"evil.example:{server.port}").status_code == 400
+    assert _get(server.url, "/node/configs").status_code == 401
+    assert _socket(server.url) is None
+    websocket = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):  # the upgrade request itself is refused
+        websocket.connect(server.url, transports=["websocket"], wait_timeout=5,
+                          headers={"Authorization": "Bearer wrong"})
+    client = client_factory(server.url, auth={"token": TOKEN}, transports=["websocket"])
+    assert any(name == "run_end" for name, _ in client.run([node("a", "input-text", inputText="x")]))
+    assert TOKEN not in server.log()
