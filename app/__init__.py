@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     from app.web import errors, headers, sockets
     from app.web.access import redact_tokens_in_access_logs, resolve_token
     from app.web.front_door import FrontDoor
-    from app.web.hosts import HostPolicy, binds_loopback
+    from app.web.hosts import HostPolicy, startup_warnings
     from app.web.routes import files, health, nodes, parameters, replicate, static_ui, uploads
     from app.wiring import AppModule
 
@@ -46,10 +46,8 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     token = resolve_token(settings)
     if token is not None:
         redact_tokens_in_access_logs()
-    if not settings.allowed_hosts and not binds_loopback(settings):
-        logging.getLogger(__name__).warning(
-            "ALLOWED_HOSTS is not set: answering only to localhost and the bound address; set it to the "
-            "names clients use to reach this server.")
+    for warning in startup_warnings(settings):
+        logging.getLogger(__name__).warning(warning)
 
     def origin_allowed(origin: str | None, environ: dict[str, Any]) -> bool:
         return origin is None or origin in allowed or hosts.allows_origin(origin)

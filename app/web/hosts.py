@@ -61,6 +61,18 @@ def default_hosts(settings: Settings) -> list[str]:
     return [] if bound in WILDCARD_BINDS else [bound]
 
 
+def startup_warnings(settings: Settings) -> list[str]:
+    """What the owner should know about ALLOWED_HOSTS at start-up."""
+    warnings = []
+    ignored = [entry for entry in settings.allowed_hosts if entry != "*" and split_host(entry) is None]
+    if ignored:
+        warnings.append(f"ALLOWED_HOSTS: ignored entries that are not host names: {', '.join(ignored)}")
+    if not settings.allowed_hosts and not binds_loopback(settings):
+        warnings.append("ALLOWED_HOSTS is not set: answering only to localhost and the bound address; set it "
+                        "to the names clients use to reach this server.")
+    return warnings
+
+
 @dataclass(frozen=True)
 class HostPolicy:
     """The allowed host names (any port unless one is given); a leading dot allows subdomains, `*` every

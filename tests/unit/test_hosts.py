@@ -8,7 +8,7 @@ import pytest
 
 from app.settings import Settings
 from app.web.access import AccessToken, RedactTokens, resolve_token
-from app.web.hosts import HostPolicy, binds_loopback, split_host
+from app.web.hosts import HostPolicy, binds_loopback, split_host, startup_warnings
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -73,3 +73,9 @@ def test_redaction_hides_token_values() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, '"GET /?tab=1&token=%s HTTP/1.1" 302', ("abc",), None)
     RedactTokens().filter(record)
     assert record.getMessage() == '"GET /?tab=1&token=[redacted] HTTP/1.1" 302'
+
+
+def test_startup_warnings() -> None:
+    assert startup_warnings(Settings(HOST="127.0.0.1")) == []
+    assert "not set" in startup_warnings(Settings(HOST="0.0.0.0"))[0]
+    assert "evil/path" in startup_warnings(Settings(ALLOWED_HOSTS="ok.example, evil/path, *"))[0]
