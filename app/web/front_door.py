@@ -61,7 +61,8 @@ class FrontDoor:
         query = urlencode([(k, v) for k, v in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
                            if k != "token"])
         # PATH_INFO holds the raw bytes as latin-1; one leading slash so the target stays on this host.
-        location = "/" + quote((environ.get("SCRIPT_NAME", "") + path).encode("latin-1", "replace"), safe="/").lstrip("/")
+        raw = (environ.get("SCRIPT_NAME", "") + path).encode("latin-1", "replace")
+        location = "/" + quote(raw, safe="/").lstrip("/")
         cookie = dump_cookie(self.token.cookie_name, self.token.value, max_age=COOKIE_MAX_AGE, path="/",
                              httponly=True, samesite="Strict", secure=environ.get("wsgi.url_scheme") == "https")
         start_response("302 Found", [("Location", location + (f"?{query}" if query else "")),
