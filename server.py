@@ -10,6 +10,7 @@ import logging  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.settings import load_settings  # noqa: E402
+from app.web.access import editor_url  # noqa: E402
 from app.web.serving import build_server  # noqa: E402
 
 
@@ -19,8 +20,7 @@ def main() -> None:
     for noisy in ("werkzeug", "engineio", "socketio", "httpx", "httpcore", "urllib3", "botocore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     app = create_app(settings)
-    shown_host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0", "::") else settings.host
-    logging.getLogger("server").info("Editor at http://%s:%d (mode: %s%s)", shown_host, settings.port,
+    logging.getLogger("server").info("Editor at %s (mode: %s%s)", editor_url(app),
                                      settings.async_mode, ", mock providers" if settings.use_mock else "")
     build_server(app, settings).serve_forever()
 

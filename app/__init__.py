@@ -24,7 +24,10 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     from app.settings import load_settings
     from app.storage import retention
     from app.storage.base import Storage
-    from app.web import errors, sockets
+    from app.web import errors, headers, sockets
+    from app.web.access import redact_tokens_in_access_logs, resolve_token
+    from app.web.front_door import FrontDoor
+    from app.web.hosts import HostPolicy, startup_warnings
     from app.web.routes import files, health, nodes, parameters, replicate, static_ui, uploads
     from app.web.wire import FastPacket
     from app.wiring import AppModule
@@ -40,12 +43,15 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     app.json.sort_keys = False  # type: ignore[attr-defined]
     allowed = settings.allowed_origins()
     CORS(app, origins=allowed)
+    hosts = HostPolicy.from_settings(settings)
+    token = resolve_token(settings)
+    if token is not None:
+        redact_tokens_in_access_logs()
+    for warning in startup_warnings(settings):
+        logging.getLogger(__name__).warning(warning)
 
     def origin_allowed(origin: str | None, environ: dict[str, Any]) -> bool:
-        if origin is None:
-            return True
-        own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
-        return origin == own or origin in allowed
+        return origin is None or origin in allowed or hosts.allows_origin(origin)
 
     socketio = SocketIO(app, async_mode=settings.async_mode, cors_allowed_origins=origin_allowed,
                         max_http_buffer_size=settings.max_flow_bytes * 4 + 1_048_576,
@@ -54,10 +60,14 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     app.extensions["injector"] = injector
     app.extensions["settings"] = settings
 
+    app.extensions["access_token"] = token
+    app.wsgi_app = FrontDoor(app.wsgi_app, hosts, token)  # type: ignore[method-assign]
+
     errors.register(app)
+    headers.register(app)
     for blueprint in (health.bp, nodes.bp, parameters.bp, files.bp, uploads.bp, replicate.bp, static_ui.bp):
         app.register_blueprint(blueprint)
-    sockets.register(socketio, injector)
+    sockets.register(socketio, injector, token)
     retention.start(injector.get(Storage), settings)
     return app
 

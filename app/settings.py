@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     ui_dist_dir: Path = Field(PROJECT_ROOT / "ui" / "dist", alias="UI_DIST_DIR")
     flask_secret_key: str | None = Field(None, alias="FLASK_SECRET_KEY")
     cors_origins: CommaList = Field(default_factory=list, alias="CORS_ORIGINS")
+    allowed_hosts: CommaList = Field(default_factory=list, alias="ALLOWED_HOSTS")
+    auth_token: str | None = Field(None, alias="AUTH_TOKEN", repr=False)
     log_level: str = Field("INFO", alias="LOG_LEVEL")
 
     # Engine
@@ -106,7 +108,7 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = Field(None, alias="S3_ENDPOINT_URL")
     max_pool_connections: int = Field(100, alias="MAX_POOL_CONNECTIONS", ge=1)
 
-    @field_validator("cors_origins", "extensions_whitelist", "extensions_blacklist",
+    @field_validator("cors_origins", "allowed_hosts", "extensions_whitelist", "extensions_blacklist",
                      "replicate_models_highlighted", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:

@@ -8,7 +8,8 @@ from typing import Iterator
 import anthropic
 
 from app.errors import UserError
-from app.providers.common import body_message, provider_error, provider_slot, stream_error
+from app.providers.common import (TRANSPORT_ERRORS, body_message, connection_lost, provider_error,
+                                  provider_slot, stream_error)
 from app.settings import Settings
 
 PROVIDER = "Anthropic"
@@ -39,3 +40,5 @@ def anthropic_errors(settings: Settings) -> Iterator[None]:
             raise provider_error(PROVIDER, None) from None
         except anthropic.APIError as exc:
             raise stream_error(PROVIDER, exc.message) from None
+        except TRANSPORT_ERRORS:  # the transport failed outside the SDK's own wrapping (mid-stream)
+            raise connection_lost(PROVIDER) from None

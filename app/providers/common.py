@@ -5,10 +5,19 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+import httpx
+
 from app import concurrency
 from app.errors import UserError
 
 _limits: dict[str, Any] = {}
+
+try:  # the OpenAI and Anthropic SDKs moved to httpx2; its errors are not httpx's
+    import httpx2
+
+    TRANSPORT_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx2.HTTPError)
+except ImportError:  # SDK versions still on httpx
+    TRANSPORT_ERRORS = (httpx.HTTPError,)
 
 
 @contextmanager
@@ -56,6 +65,12 @@ def stream_error(provider: str, message: str | None) -> UserError:
     """The provider reported a failure in the middle of an answer."""
     detail = " ".join(str(message or "no details given").split())[:500]
     return UserError(f"{provider} reported an error while answering: {detail}", status=502)
+
+
+def connection_lost(provider: str) -> UserError:
+    """The connection to the provider broke (for instance in the middle of a streamed answer)."""
+    return UserError(f"{provider} could not be reached or the connection broke off (network error); "
+                     "try again.", status=502)
 
 
 def body_message(body: Any, fallback: str | None) -> str | None:

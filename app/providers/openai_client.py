@@ -8,7 +8,8 @@ from typing import Iterator
 import openai
 
 from app.errors import UserError
-from app.providers.common import body_message, provider_error, provider_slot, stream_error
+from app.providers.common import (TRANSPORT_ERRORS, body_message, connection_lost, provider_error,
+                                  provider_slot, stream_error)
 from app.settings import Settings
 
 # provider name -> (settings attribute of the base URL, SDK default base URL, key parameter)
@@ -43,4 +44,6 @@ def openai_errors(settings: Settings, provider: str = "OpenAI") -> Iterator[None
             raise provider_error(provider, None) from None
         except openai.APIError as exc:  # an error event inside a stream
             raise stream_error(provider, exc.message) from None
+        except TRANSPORT_ERRORS:  # the transport failed outside the SDK's own wrapping (mid-stream)
+            raise connection_lost(provider) from None
 

@@ -30,6 +30,17 @@ _UPLOAD_KEY = re.compile(r"^uploads/[0-9a-f]{32}\.([a-z0-9]{1,12})$")
 _FIELDS = ("key", "expires", "max-size", "signature")
 
 
+#: Longest stored name (path) and longest part of it, in bytes (the file system's own limits are near).
+MAX_NAME_BYTES = 1024
+MAX_PART_BYTES = 255
+
+
+def name_too_long(name: str) -> bool:
+    """Whether a stored name is longer than any this storage writes (the OS would refuse it)."""
+    return len(name.encode()) > MAX_NAME_BYTES or any(len(part.encode()) > MAX_PART_BYTES
+                                                       for part in name.split("/"))
+
+
 @dataclass(frozen=True)
 class UploadTicket:
     """A verified local upload form: where the file goes and how large it may be."""
@@ -64,7 +75,7 @@ class LocalStorage(Storage):
     def target_of(self, name: str) -> Path | None:
         """Where `name` lives inside the folder, or None if it is not a plain relative name
         (absolute, `..`, hidden parts, backslashes, NUL) or resolves outside the folder."""
-        if not name or "\\" in name or "\x00" in name or name.startswith("/"):
+        if not name or "\\" in name or "\x00" in name or name.startswith("/") or name_too_long(name):
             return None
         parts = PurePosixPath(name).parts
         if not parts or any(part in ("", ".", "..") or part.startswith(".") for part in parts):

@@ -108,15 +108,22 @@ def allowed_summary() -> str:
     return "; ".join(f"{kind}: {', '.join(exts)}" for kind, exts in UPLOAD_TYPES.items())
 
 
+#: Longest file name an upload may announce (file systems stop at 255 bytes per name).
+MAX_FILENAME_CHARS = 255
+
+
 def upload_extension(filename: str | None) -> str:
     """The extension of a file the user wants to upload, or a clear 400 when it is missing or not allowed."""
     if filename is None or not filename.strip():
         raise UserError("Missing 'filename': say which file you are uploading (e.g. ?filename=report.pdf).")
+    if len(filename) > MAX_FILENAME_CHARS:
+        raise UserError(f"The filename is too long ({len(filename)} characters; at most {MAX_FILENAME_CHARS}).")
     ext = extension_of(filename.strip())
     shown = filename if len(filename) <= 80 else filename[:77] + "..."
     if not ext:
         raise UserError(f"'{shown}' has no extension, so its type is unknown. Allowed files: "
                         f"{allowed_summary()}.")
     if ext not in CONTENT_TYPES:
-        raise UserError(f"Files of type '.{ext}' cannot be uploaded. Allowed files: {allowed_summary()}.")
+        shown_ext = ext if len(ext) <= 20 else ext[:17] + "..."
+        raise UserError(f"Files of type '.{shown_ext}' cannot be uploaded. Allowed files: {allowed_summary()}.")
     return ext

@@ -7,7 +7,7 @@ import logging
 from typing import Any, Literal
 
 from flask import request
-from flask_socketio import SocketIO, emit
+from flask_socketio import ConnectionRefusedError, SocketIO, emit
 from injector import Injector
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -16,6 +16,7 @@ from app.engine.runs import RunRegistry
 from app.errors import UserError
 from app.nodes.registry import ProcessorRegistry
 from app.settings import Settings
+from app.web.access import UNAUTHORIZED, AccessToken
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
-def register(socketio: SocketIO, injector: Injector) -> None:
+def register(socketio: SocketIO, injector: Injector, token: AccessToken | None = None) -> None:
     settings = injector.get(Settings)
     registry = injector.get(ProcessorRegistry)
     runs = injector.get(RunRegistry)
@@ -103,6 +104,8 @@ def register(socketio: SocketIO, injector: Injector) -> None:
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:
+        if token is not None and not token.admits_socket(request.environ, auth):
+            raise ConnectionRefusedError(UNAUTHORIZED)
         base_urls[request.sid] = request.host_url.rstrip("/")
 
     @socketio.on("disconnect")

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, send_file
 
 from app.errors import UserError
 from app.storage.base import Storage
-from app.storage.local import LocalStorage
+from app.storage.local import LocalStorage, name_too_long
 from app.storage.media_types import content_type_for
 
 bp = Blueprint("files", __name__)
@@ -25,6 +25,8 @@ def local_file(filename: str):  # type: ignore[no-untyped-def]
     storage = current_app.extensions["injector"].get(Storage)
     if not isinstance(storage, LocalStorage):
         raise UserError("Files are served by the configured S3 storage, not by this server.", status=404)
+    if name_too_long(filename):
+        raise UserError("The file name is too long to be a stored file.", status=400)
     path = storage.path_of(filename)
     if path is None:
         raise UserError("File not found.", status=404)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, send_from_directory
+from flask import Blueprint, Response, current_app, send_from_directory
 from werkzeug.exceptions import NotFound
 
 from app.settings import Settings
+from app.web.headers import editor_csp
 
 bp = Blueprint("static_ui", __name__)
 
@@ -33,4 +34,11 @@ def index(path: str = ""):  # type: ignore[no-untyped-def]
                 raise
     response = send_from_directory(dist, "index.html")
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.after_request
+def _editor_headers(response: Response) -> Response:
+    settings = current_app.extensions["injector"].get(Settings)
+    response.headers.setdefault("Content-Security-Policy", editor_csp(settings))
     return response
