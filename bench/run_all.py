@@ -34,6 +34,8 @@ def measure(mode: str, documents_url: str) -> dict[str, Any]:
 
 async def _scenarios(mode: str, url: str, pid: int, documents_url: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
+    print(f"[{mode}] disconnect ...", flush=True)
+    result["disconnect"] = await scenarios.disconnect(url)
     print(f"[{mode}] one node ...", flush=True)
     result["one_node"] = await scenarios.one_node(url)
     print(f"[{mode}] fetch 3 x 40 MB documents ...", flush=True)
@@ -65,28 +67,34 @@ def machine() -> str:
 
 def table(results: dict[str, dict[str, Any]]) -> str:
     modes = list(results)
+    # (label, group, key, reference 0.11.3, before this round (landed code, gevent), target, format)
     rows = [
-        ("Chain: input-text + 50 transitions, ms per node", "chain", "ms_per_node", "501", "≤ 2", "{:.2f}"),
-        ("Chain: total ms (51 nodes)", "chain", "total_ms", "~25,600", "≤ 102", "{:.1f}"),
-        ("Wide: 1 root + 100 children, ms", "wide", "total_ms", "1,026", "≤ 150", "{:.1f}"),
-        ("Fan-out: 1 + 4 × 2 s, ms over the ideal 2 s", "fan_out", "over_ideal_ms", "+1,000–1,400", "≤ 50",
+        ("Disconnect (python-socketio Client), median ms", "disconnect", "median_ms", "—", "3,005", "≤ 100",
          "{:.1f}"),
-        ("20 clients × chain of 10: p50 ms", "clients_20", "p50_ms", "—", "—", "{:.1f}"),
-        ("20 clients × chain of 10: p95 ms", "clients_20", "p95_ms", "5,542", "≤ 250", "{:.1f}"),
-        ("20 clients: nodes/s", "clients_20", "nodes_per_s", "40", "≥ 1,000", "{:,.0f}"),
-        ("20 clients: failures", "clients_20", "failures", "—", "0", "{:d}"),
-        ("200 clients × chain of 10: p50 ms", "clients_200", "p50_ms", "—", "—", "{:.1f}"),
-        ("200 clients × chain of 10: p95 ms", "clients_200", "p95_ms", "—", "—", "{:.1f}"),
-        ("200 clients: nodes/s", "clients_200", "nodes_per_s", "367", "≥ 1,000", "{:,.0f}"),
-        ("200 clients: failures", "clients_200", "failures", "—", "0", "{:d}"),
-        ("Fetch: 3 × 40 MB documents at once, server RSS growth MB", "fetch", "growth_mb", "—", "≪ 120",
+        ("Disconnect, slowest of 20, ms", "disconnect", "max_ms", "—", "3,007", "≤ 100", "{:.1f}"),
+        ("One node: emit → run_end, median of 20, ms", "one_node", "total_ms", "640", "45–53", "≤ 5", "{:.1f}"),
+        ("Chain: input-text + 50 transitions, ms per node", "chain", "ms_per_node", "501", "0.94–1.1", "≤ 0.5",
+         "{:.2f}"),
+        ("Chain: total ms (51 nodes)", "chain", "total_ms", "~25,600", "48–56", "≤ 25", "{:.1f}"),
+        ("Wide: 1 root + 100 children, ms", "wide", "total_ms", "1,026", "52", "≤ 20", "{:.1f}"),
+        ("Fan-out: 1 + 4 × 2 s, ms over the ideal 2 s", "fan_out", "over_ideal_ms", "+1,000–1,400", "6.8", "≤ 5",
+         "{:.1f}"),
+        ("20 clients × chain of 10: p50 ms", "clients_20", "p50_ms", "—", "66", "—", "{:.1f}"),
+        ("20 clients × chain of 10: p95 ms", "clients_20", "p95_ms", "5,542", "76", "≤ 50", "{:.1f}"),
+        ("20 clients: nodes/s", "clients_20", "nodes_per_s", "40", "2,614", "≥ 3,000", "{:,.0f}"),
+        ("20 clients: failures", "clients_20", "failures", "—", "0", "0", "{:d}"),
+        ("200 clients × chain of 10: p50 ms", "clients_200", "p50_ms", "—", "453", "—", "{:.1f}"),
+        ("200 clients × chain of 10: p95 ms", "clients_200", "p95_ms", "—", "458", "—", "{:.1f}"),
+        ("200 clients: nodes/s", "clients_200", "nodes_per_s", "367", "4,340", "≥ 2,000", "{:,.0f}"),
+        ("200 clients: failures", "clients_200", "failures", "—", "0", "0", "{:d}"),
+        ("Fetch: 3 × 40 MB documents at once, server RSS growth MB", "fetch", "growth_mb", "—", "162", "≪ 120",
          "{:.1f}"),
     ]
-    head = "| Measure | Reference 0.11.3 | Target | " + " | ".join(modes) + " |"
-    lines = [head, "|" + " --- |" * (3 + len(modes))]
-    for label, group, key, reference, target, fmt in rows:
+    head = "| Measure | Reference 0.11.3 | Before | Target | " + " | ".join(modes) + " |"
+    lines = [head, "|" + " --- |" * (4 + len(modes))]
+    for label, group, key, reference, before, target, fmt in rows:
         cells = [fmt.format(results[m][group][key]) for m in modes]
-        lines.append(f"| {label} | {reference} | {target} | " + " | ".join(cells) + " |")
+        lines.append(f"| {label} | {reference} | {before} | {target} | " + " | ".join(cells) + " |")
     if "gevent" in results and len(modes) > 1:
         lines.append("")
         lines.append("Ratios to gevent (lower is better for times, higher for nodes/s):")
@@ -100,6 +108,11 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             base = results["gevent"][group][key]
             cells = [f"{results[m][group][key] / base:.2f}" if base else "—" for m in modes if m != "gevent"]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if "browser" in results.get("gevent", {}):
+        browser = results["gevent"]["browser"]
+        lines += ["", f"Browser (gevent, Debian's chromium on loopback): click Run → first node state from the "
+                      f"server drawn: median {browser['median_ms']:.1f} ms, slowest {browser['max_ms']:.1f} ms of 20 "
+                      "(target ≤ 30)."]
     return "\n".join(lines)
 
 
@@ -126,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         results = {mode: measure(mode, documents.url) for mode in args.modes.split(",") if mode}
     finally:
         documents.stop()
+    if "gevent" in results:
+        print("[gevent] browser click -> first state ...", flush=True)
+        results["gevent"]["browser"] = bench_browser.click_to_first_state()
     print(table(results))
     if not args.no_write:
         write(results)

@@ -47,6 +47,25 @@ async def one_node(url: str, repeats: int = 20) -> dict[str, float]:
     return {"total_ms": statistics.median(await _timed(url, chain_flow(0), repeats))}
 
 
+def _disconnects(url: str, clients: int) -> list[float]:
+    import socketio
+
+    times = []
+    for _ in range(clients):
+        client = socketio.Client(reconnection=False)
+        client.connect(url, transports=["websocket"], wait_timeout=10)
+        started = time.perf_counter()
+        client.disconnect()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+async def disconnect(url: str, clients: int = 20) -> dict[str, float]:
+    """python-socketio's (threaded) Client: connect, then time disconnect() - the WebSocket close handshake."""
+    times = await asyncio.to_thread(_disconnects, url, clients)
+    return {"median_ms": statistics.median(times), "max_ms": max(times)}
+
+
 async def chain(url: str, length: int = 50, repeats: int = 10) -> dict[str, float]:
     median = statistics.median(await _timed(url, chain_flow(length), repeats))
     return {"total_ms": median, "ms_per_node": median / (length + 1)}

@@ -32,6 +32,7 @@ export const en: Record<string, string> = {
   socketConnectionLost: "The connection to the server was lost. Reconnecting…",
   runInterrupted: "The connection was lost: the run was stopped.",
   largeOutputUnavailable: "A large output could not be loaded from the server; its link is shown instead.",
+  LargeOutputShown: "Showing the first {shown} MB of {total} MB: copy or download for the whole text.",
   notConnected: "Not connected to the server yet: try again in a moment.",
   incompleteLoadingPleaseRestart: "The application failed to load all data. Some nodes may be missing: reload the page.",
   loading: "Loading",

@@ -27,6 +27,7 @@ export const fr: Record<string, string> = {
   socketConnectionLost: "La connexion au serveur est perdue. Reconnexion…",
   runInterrupted: "La connexion a été perdue : l'exécution est arrêtée.",
   largeOutputUnavailable: "Une sortie volumineuse n'a pas pu être chargée depuis le serveur ; son lien est affiché à la place.",
+  LargeOutputShown: "Affichage des {shown} premiers Mo sur {total} Mo : copiez ou téléchargez pour le texte entier.",
   notConnected: "Pas encore connecté au serveur : réessayez dans un instant.",
   incompleteLoadingPleaseRestart: "Le chargement est incomplet. Certains nœuds peuvent manquer : rechargez la page.",
   loading: "Chargement",

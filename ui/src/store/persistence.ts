@@ -4,6 +4,20 @@ import { emptyTab, normaliseTabs, useFlow, FLOW_VERSION } from "./flowStore";
 import { readJson, readString, write } from "./storage";
 
 const SAVE_DELAY_MS = 300;
+/** Outputs larger than this are not kept in localStorage (its quota is a few MB for everything). */
+const MAX_SAVED_OUTPUT_CHARS = 200_000;
+
+function outputSize(value: unknown): number {
+  if (typeof value === "string") return value.length;
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + outputSize(item), 0);
+  return 0;
+}
+
+function withoutLargeOutput<T extends { data: Record<string, unknown> }>(node: T): T {
+  if (outputSize(node.data.outputData) <= MAX_SAVED_OUTPUT_CHARS) return node;
+  const { outputData: _dropped, ...data } = node.data;
+  return { ...node, data };
+}
 
 /** Restore saved tabs, or load the intro sample on a first visit. */
 export async function restoreTabs(fetchSample: () => Promise<unknown>): Promise<void> {
@@ -44,7 +58,7 @@ export function startAutosave(): () => void {
     const light = tabs.map((t) => ({
       ...t,
       metadata: { version: FLOW_VERSION, ...t.metadata },
-      nodes: t.nodes.map(({ selected: _s, dragging: _d, ...n }) => n),
+      nodes: t.nodes.map(({ selected: _s, dragging: _d, ...n }) => withoutLargeOutput(n)),
       edges: t.edges.map(({ selected: _s, ...e }) => e),
     }));
     write("flowTabs", { tabs: light });

@@ -68,6 +68,32 @@ function Media({ type, url, nodeName }: { type: OutputType; url: string; nodeNam
   }
 }
 
+/** Text longer than this is shown in part (as plain text) so the page stays responsive; copy and download take all. */
+const SHOWN_TEXT_CHARS = 200_000;
+
+function megabytes(chars: number): string {
+  return (chars / 1_048_576).toFixed(1);
+}
+
+function LargeText({ source, nodeName }: { source: string; nodeName: string }) {
+  const t = useT();
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([source], { type: "text/plain;charset=utf-8" }));
+    const link = Object.assign(document.createElement("a"), { href: url, download: `${nodeName.replace(/[^a-z0-9-]+/gi, "-")}-output.txt` });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  return (
+    <>
+      <div className="plain">{source.slice(0, SHOWN_TEXT_CHARS)}</div>
+      <p className="muted small" data-testid={`output-truncated-${nodeName}`} data-length={source.length}>
+        {t("LargeOutputShown", { shown: megabytes(SHOWN_TEXT_CHARS), total: megabytes(source.length) })}{" "}
+        <button type="button" className="link-btn" onClick={download}>{t("DownloadFile")}</button>
+      </p>
+    </>
+  );
+}
+
 function Single({ value, outputType, nodeName, fontSize = 1, onFontSize, streaming }: Props) {
   const t = useT();
   const type = resolveType(outputType, value);
@@ -84,7 +110,8 @@ function Single({ value, outputType, nodeName, fontSize = 1, onFontSize, streami
         </>}
         <button type="button" className="icon-btn subtle" title={t("Copy")} onClick={() => copyText(typeof value === "string" ? value : JSON.stringify(value, null, 2))}><CopyIcon size={12} /></button>
       </div>
-      {type === "text" ? <div className="plain">{source}</div> : <Markdown source={source} />}
+      {source.length > SHOWN_TEXT_CHARS ? <LargeText source={source} nodeName={nodeName} />
+        : type === "text" ? <div className="plain">{source}</div> : <Markdown source={source} />}
       {streaming && <span className="caret" />}
     </div>
   );
