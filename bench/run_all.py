@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import bench_fetch, scenarios
+from bench import bench_browser, bench_fetch, scenarios
 from bench.harness import Server
 from tests.support import ROOT
 
