@@ -162,14 +162,25 @@ class _EventletServer:
 
 
 class _ThreadingServer:
-    """Werkzeug's threaded server (simple-websocket in its werkzeug mode writes blocking, whole frames)."""
+    """Werkzeug's threaded server (simple-websocket in its werkzeug mode writes blocking, whole frames);
+    a connection that became a WebSocket is closed when it ends, never read again as HTTP."""
 
     def __init__(self, app: Any, listener: socket.socket) -> None:
-        from werkzeug.serving import make_server
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        class Handler(WSGIRequestHandler):
+            def setup(self) -> None:
+                super().setup()
+                no_delay(self.connection)
+
+            def run_wsgi(self) -> None:
+                if self.headers.get("Upgrade", "").lower() == "websocket":
+                    self.close_connection = True
+                super().run_wsgi()
 
         self._listener = listener
         host, port = listener.getsockname()[:2]
-        self._server = make_server(host, port, app, threaded=True, fd=listener.fileno())
+        self._server = make_server(host, port, app, threaded=True, fd=listener.fileno(), request_handler=Handler)
 
     def serve_forever(self) -> None:
         self._server.serve_forever()

@@ -181,3 +181,13 @@ def _pidfd_getfd(pidfd: int, target_fd: int) -> int:
     if fd < 0:
         raise OSError(ctypes.get_errno(), "pidfd_getfd failed")
     return fd
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "threading"])
+def test_disconnect_is_prompt_in_the_other_modes(start_server: Callable[..., ServerProcess], mode: str) -> None:
+    server = start_server(ASYNC_MODE=mode)
+    for _ in range(5):
+        client = FlowClient(server.url, transports=["websocket"])
+        started = time.perf_counter()
+        client.close()
+        assert time.perf_counter() - started < 0.1
