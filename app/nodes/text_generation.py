@@ -5,10 +5,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, ContextManager, Iterable, Iterator
 
+from app import concurrency
 from app.errors import UserError
 from app.nodes.base import Processor
 from app.nodes.config import Field
-from app.providers.common import stream_error
+from app.providers.common import ProviderCall, stream_error
 from app.providers.openai_client import make_client, openai_errors
 
 REASONING_HEADING = "### Reasoning"
@@ -83,22 +84,27 @@ class TextGenerationProcessor(Processor):
 
     def stream_openai_response(self, params: dict[str, Any]) -> str:
         """Call OpenAI's Responses API with streaming (partials shown as they come); the final text."""
-        settings = self.ctx.settings
-        client = make_client(settings, self.api_key(), "OpenAI")
-        with self.provider_call(openai_errors(settings, "OpenAI")):
+        call = self.new_call("OpenAI")
+        client = make_client(self.ctx.settings, call.api_key, "OpenAI")
+        with self.provider_call(openai_errors(call)):
             stream = self.track(client.responses.create(stream=True, **params))
             with stream:
-                return self.consume_responses(stream, "OpenAI")
+                return self.consume_responses(stream, call)
 
-    def consume_responses(self, events: Iterable[Any], provider: str) -> str:
+    def consume_responses(self, events: Iterable[Any], call: ProviderCall) -> str:
         """Read an OpenAI Responses API stream: stream text deltas; the final text is the response's."""
-        text = ""
+        parts: list[str] = []
         final: str | None = None
+        pacer = concurrency.Pacer()
+        provider = call.provider
         for event in events:
+            call.chunks += 1
+            pacer.tick()
             kind = getattr(event, "type", None)
             if kind == "response.output_text.delta":
-                text += event.delta or ""
-                self.stream(text)
+                if event.delta:
+                    parts.append(event.delta)
+                    self.stream_delta(event.delta)
             elif kind == "response.completed":
                 final = _output_text(getattr(event, "response", None))
             elif kind in ("response.failed", "response.incomplete"):
@@ -107,32 +113,62 @@ class TextGenerationProcessor(Processor):
                 if error is not None:
                     raise stream_error(provider, getattr(error, "message", None))
                 details = getattr(response, "incomplete_details", None)
-                if kind == "response.incomplete" and details is not None and not text:
+                if kind == "response.incomplete" and details is not None and not parts:
                     raise stream_error(provider, f"the answer is incomplete ({getattr(details, 'reason', '?')})")
             elif kind == "error":
                 raise stream_error(provider, getattr(event, "message", None))
-        return final if final else text
+        return final if final else "".join(parts)
 
-    def consume_chat(self, chunks: Iterable[Any]) -> tuple[str, str]:
+    def consume_chat(self, chunks: Iterable[Any], call: ProviderCall) -> tuple[str, str]:
         """Read a Chat Completions stream; partials show any reasoning above the answer.
 
         Returns (answer, reasoning)."""
-        answer = ""
-        reasoning = ""
+        shown = StreamedAnswer(self)
+        pacer = concurrency.Pacer()
         for chunk in chunks:
+            call.chunks += 1
+            pacer.tick()
             for choice in getattr(chunk, "choices", None) or []:
                 delta = getattr(choice, "delta", None)
                 if delta is None:
                     continue
                 thought = getattr(delta, "reasoning_content", None) or getattr(delta, "reasoning", None)
                 if isinstance(thought, str) and thought:
-                    reasoning += thought
-                    self.stream(with_reasoning(reasoning, answer))
+                    shown.add_thought(thought)
                 content = getattr(delta, "content", None)
                 if isinstance(content, str) and content:
-                    answer += content
-                    self.stream(with_reasoning(reasoning, answer))
-        return answer, reasoning
+                    shown.add_answer(content)
+        return shown.answer(), shown.reasoning()
+
+
+class StreamedAnswer:
+    """An answer (and any reasoning) growing chunk by chunk, shown as partials in O(total) work:
+    without reasoning each chunk is a delta; with it, the partial is rebuilt only when one is sent."""
+
+    def __init__(self, processor: Processor) -> None:
+        self._processor = processor
+        self._answer: list[str] = []
+        self._thoughts: list[str] = []
+
+    def add_answer(self, text: str) -> None:
+        self._answer.append(text)
+        if self._thoughts:
+            self._processor.stream(self._partial)
+        else:
+            self._processor.stream_delta(text)
+
+    def add_thought(self, text: str) -> None:
+        self._thoughts.append(text)
+        self._processor.stream(self._partial)
+
+    def _partial(self) -> str:
+        return with_reasoning(self.reasoning(), self.answer())
+
+    def answer(self) -> str:
+        return "".join(self._answer)
+
+    def reasoning(self) -> str:
+        return "".join(self._thoughts)
 
 
 def _output_text(response: Any) -> str | None:

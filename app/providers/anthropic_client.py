@@ -6,24 +6,35 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import anthropic
+import httpx2
+import pydantic
 
 from app.errors import UserError
-from app.providers.common import body_message, provider_error, provider_slot, stream_error
+from app.providers.clients import cached_client
+from app.providers.common import ProviderCall, body_message, provider_error, stream_error
+from app.providers.http_pool import pooled_transport
 from app.settings import Settings
 
 PROVIDER = "Anthropic"
 
 
 def make_client(settings: Settings, api_key: str) -> anthropic.Anthropic:
-    """A client with the configured base URL (ANTHROPIC_BASE_URL), timeout and retries (429, 5xx)."""
-    return anthropic.Anthropic(api_key=api_key, base_url=settings.anthropic_base_url or None,
-                               timeout=settings.provider_timeout_s, max_retries=settings.provider_max_retries)
+    """The (cached) client with the configured base URL (ANTHROPIC_BASE_URL), timeout and retries (429, 5xx),
+    on the shared Anthropic connection pool (the SDK uses httpx2)."""
+    base_url = settings.anthropic_base_url or None
+
+    def build() -> anthropic.Anthropic:
+        http_client = httpx2.Client(transport=pooled_transport(httpx2, PROVIDER, settings))
+        return anthropic.Anthropic(api_key=api_key, base_url=base_url, timeout=settings.provider_timeout_s,
+                                   max_retries=settings.provider_max_retries, http_client=http_client)
+
+    return cached_client(PROVIDER, base_url, api_key, build)
 
 
 @contextmanager
-def anthropic_errors(settings: Settings) -> Iterator[None]:
+def anthropic_errors(call: ProviderCall) -> Iterator[None]:
     """Hold an Anthropic slot and turn SDK exceptions into a plain-words UserError."""
-    with provider_slot(PROVIDER, settings.provider_concurrency):
+    with call.slot():
         try:
             yield
         except UserError:
@@ -33,9 +44,14 @@ def anthropic_errors(settings: Settings) -> Iterator[None]:
                 raise stream_error(PROVIDER, body_message(exc.body, exc.message)) from None
             raise provider_error(PROVIDER, exc.status_code, body_message(exc.body, exc.message)) from None
         except anthropic.APITimeoutError:
-            raise provider_error(PROVIDER, 408, f"no answer within {settings.provider_timeout_s:g} s "
-                                                "(PROVIDER_TIMEOUT_S)") from None
+            raise call.timed_out() from None
         except anthropic.APIConnectionError:
-            raise provider_error(PROVIDER, None) from None
+            raise call.connection_lost() from None
         except anthropic.APIError as exc:
             raise stream_error(PROVIDER, exc.message) from None
+        except httpx2.TimeoutException:
+            raise call.timed_out() from None
+        except httpx2.TransportError:
+            raise call.connection_lost() from None
+        except (ValueError, pydantic.ValidationError):
+            raise call.malformed() from None

@@ -84,11 +84,12 @@ class GPTVisionProcessor(TextGenerationProcessor):
             raise UserError("No image provided: set 'image_url' or connect a node that outputs an image URL.")
         content = [self._part(url) for url in urls] + [{"type": "text", "text": prompt}]
         settings = self.ctx.settings
-        client = make_client(settings, self.api_key(), "OpenAI")
-        with self.provider_call(openai_errors(settings, "OpenAI")):
+        call = self.new_call("OpenAI")
+        client = make_client(settings, call.api_key, "OpenAI")
+        with self.provider_call(openai_errors(call)):
             stream = self.track(client.chat.completions.create(
                 model=MODEL, messages=[{"role": "user", "content": content}], max_completion_tokens=MAX_TOKENS,
                 stream=True))
             with stream:
-                answer, _ = self.consume_chat(stream)
+                answer, _ = self.consume_chat(stream, call)
         return answer

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.nodes.config import Field, NodeConfig, all_of, select, when
-from app.nodes.text_generation import TextGenerationProcessor, context_field, with_reasoning
+from app import concurrency
+from app.nodes.text_generation import StreamedAnswer, TextGenerationProcessor, context_field
 from app.providers.anthropic_client import PROVIDER, anthropic_errors, make_client
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
@@ -139,23 +140,23 @@ class ClaudeAnthropicProcessor(TextGenerationProcessor):
     def process(self) -> Any:
         params = self.request()
         settings = self.ctx.settings
-        client = make_client(settings, self.api_key())
-        answer = ""
-        thoughts = ""
-        with self.provider_call(anthropic_errors(settings)):
+        call = self.new_call(PROVIDER)
+        client = make_client(settings, call.api_key)
+        shown = StreamedAnswer(self)
+        pacer = concurrency.Pacer()
+        with self.provider_call(anthropic_errors(call)):
             stream = self.track(client.messages.create(stream=True, **params))
             with stream:
                 for event in stream:
+                    call.chunks += 1
+                    pacer.tick()
                     kind = getattr(event, "type", None)
                     if kind == "content_block_delta":
                         delta = event.delta
                         if delta.type == "text_delta":
-                            answer += delta.text
+                            shown.add_answer(delta.text)
                         elif delta.type == "thinking_delta":
-                            thoughts += delta.thinking
-                        else:
-                            continue
-                        self.stream(with_reasoning(thoughts, answer))
+                            shown.add_thought(delta.thinking)
                     elif kind == "message_stop":
                         break
-        return answer
+        return shown.answer()

@@ -38,10 +38,11 @@ class DeepSeekProcessor(TextGenerationProcessor):
         prompt = self.joined_prompt()
         model = self.node.get("model") or DEFAULT_MODEL
         settings = self.ctx.settings
-        client = make_client(settings, self.api_key(), "DeepSeek")
-        with self.provider_call(openai_errors(settings, "DeepSeek")):
+        call = self.new_call("DeepSeek")
+        client = make_client(settings, call.api_key, "DeepSeek")
+        with self.provider_call(openai_errors(call)):
             stream = self.track(client.chat.completions.create(
                 model=model, messages=[{"role": "user", "content": prompt}], stream=True))
             with stream:
-                answer, _ = self.consume_chat(stream)
+                answer, _ = self.consume_chat(stream, call)
         return answer

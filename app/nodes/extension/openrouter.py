@@ -146,10 +146,11 @@ class OpenRouterProcessor(TextGenerationProcessor):
         if image_url and image_url.strip() and model in catalogue.vision_ids():
             content = [{"type": "image_url", "image_url": {"url": image_url.strip()}},
                        {"type": "text", "text": prompt}]
-        client = make_client(settings, self.api_key(), PROVIDER)
-        with self.provider_call(openai_errors(settings, PROVIDER)):
+        call = self.new_call(PROVIDER)
+        client = make_client(settings, call.api_key, PROVIDER)
+        with self.provider_call(openai_errors(call)):
             stream = self.track(client.chat.completions.create(
                 model=model, messages=[{"role": "user", "content": content}], stream=True))
             with stream:
-                answer, _ = self.consume_chat(stream)
+                answer, _ = self.consume_chat(stream, call)
         return answer
