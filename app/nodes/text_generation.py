@@ -10,7 +10,7 @@ from app.errors import UserError
 from app.nodes.base import Processor
 from app.nodes.config import Field
 from app.providers.common import ProviderCall, stream_error
-from app.providers.openai_client import make_client, openai_errors
+from app.providers.openai_client import make_client, openai_errors, stream_json
 
 REASONING_HEADING = "### Reasoning"
 REASONING_SEPARATOR = "\n\n---\n\n"
@@ -87,12 +87,23 @@ class TextGenerationProcessor(Processor):
         call = self.new_call("OpenAI")
         client = make_client(self.ctx.settings, call.api_key, "OpenAI")
         with self.provider_call(openai_errors(call)):
-            stream = self.track(client.responses.create(stream=True, **params))
+            stream = self.track(stream_json(client, "/responses", params))
             with stream:
                 return self.consume_responses(stream, call)
 
+    def stream_chat(self, provider: str, params: dict[str, Any]) -> str:
+        """Call a Chat Completions API (OpenAI, DeepSeek, OpenRouter) with streaming; the final answer."""
+        call = self.new_call(provider)
+        client = make_client(self.ctx.settings, call.api_key, provider)
+        with self.provider_call(openai_errors(call)):
+            stream = self.track(stream_json(client, "/chat/completions", params))
+            with stream:
+                answer, _ = self.consume_chat(stream, call)
+        return answer
+
     def consume_responses(self, events: Iterable[Any], call: ProviderCall) -> str:
-        """Read an OpenAI Responses API stream: stream text deltas; the final text is the response's."""
+        """Read an OpenAI Responses API stream (JSON events): stream text deltas; the final text is the
+        completed response's."""
         parts: list[str] = []
         final: str | None = None
         pacer = concurrency.Pacer()
@@ -100,27 +111,28 @@ class TextGenerationProcessor(Processor):
         for event in events:
             call.chunks += 1
             pacer.tick()
-            kind = getattr(event, "type", None)
+            kind = _get(event, "type")
             if kind == "response.output_text.delta":
-                if event.delta:
-                    parts.append(event.delta)
-                    self.stream_delta(event.delta)
+                delta = _get(event, "delta")
+                if isinstance(delta, str) and delta:
+                    parts.append(delta)
+                    self.stream_delta(delta)
             elif kind == "response.completed":
-                final = _output_text(getattr(event, "response", None))
+                final = _output_text(_get(event, "response"))
             elif kind in ("response.failed", "response.incomplete"):
-                response = getattr(event, "response", None)
-                error = getattr(response, "error", None)
-                if error is not None:
-                    raise stream_error(provider, getattr(error, "message", None))
-                details = getattr(response, "incomplete_details", None)
-                if kind == "response.incomplete" and details is not None and not parts:
-                    raise stream_error(provider, f"the answer is incomplete ({getattr(details, 'reason', '?')})")
+                response = _get(event, "response")
+                error = _get(response, "error")
+                if error:
+                    raise stream_error(provider, _get(error, "message"))
+                details = _get(response, "incomplete_details")
+                if kind == "response.incomplete" and details and not parts:
+                    raise stream_error(provider, f"the answer is incomplete ({_get(details, 'reason') or '?'})")
             elif kind == "error":
-                raise stream_error(provider, getattr(event, "message", None))
+                raise stream_error(provider, _get(event, "message"))
         return final if final else "".join(parts)
 
     def consume_chat(self, chunks: Iterable[Any], call: ProviderCall) -> tuple[str, str]:
-        """Read a Chat Completions stream; partials show any reasoning above the answer.
+        """Read a Chat Completions stream (JSON chunks); partials show any reasoning above the answer.
 
         Returns (answer, reasoning)."""
         shown = StreamedAnswer(self)
@@ -128,14 +140,14 @@ class TextGenerationProcessor(Processor):
         for chunk in chunks:
             call.chunks += 1
             pacer.tick()
-            for choice in getattr(chunk, "choices", None) or []:
-                delta = getattr(choice, "delta", None)
-                if delta is None:
+            for choice in _get(chunk, "choices") or []:
+                delta = _get(choice, "delta")
+                if not delta:
                     continue
-                thought = getattr(delta, "reasoning_content", None) or getattr(delta, "reasoning", None)
+                thought = _get(delta, "reasoning_content") or _get(delta, "reasoning")
                 if isinstance(thought, str) and thought:
                     shown.add_thought(thought)
-                content = getattr(delta, "content", None)
+                content = _get(delta, "content")
                 if isinstance(content, str) and content:
                     shown.add_answer(content)
         return shown.answer(), shown.reasoning()
@@ -171,11 +183,14 @@ class StreamedAnswer:
         return "".join(self._thoughts)
 
 
+def _get(value: Any, name: str) -> Any:
+    """A field of a JSON object (None when the value is not an object: a malformed event reads as empty)."""
+    return value.get(name) if isinstance(value, dict) else None
+
+
 def _output_text(response: Any) -> str | None:
-    if response is None:
-        return None
-    try:
-        text = response.output_text
-    except Exception:
-        return None
-    return text if isinstance(text, str) and text else None
+    """The text of a Responses API response object: its output messages' output_text parts, joined."""
+    texts = [_get(part, "text") for item in _get(response, "output") or [] if _get(item, "type") == "message"
+             for part in _get(item, "content") or [] if _get(part, "type") == "output_text"]
+    text = "".join(t for t in texts if isinstance(t, str))
+    return text or None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
 import anthropic
 import httpx2
@@ -29,6 +29,12 @@ def make_client(settings: Settings, api_key: str) -> anthropic.Anthropic:
                                    max_retries=settings.provider_max_retries, http_client=http_client)
 
     return cached_client(PROVIDER, base_url, api_key, build)
+
+
+def stream_json(client: anthropic.Anthropic, body: dict[str, Any]) -> anthropic.Stream[Any]:
+    """POST a streamed Messages request; events come as plain JSON dicts (see openai_client.stream_json)."""
+    return client.post("/v1/messages", body={**body, "stream": True}, cast_to=object, stream=True,
+                       stream_cls=anthropic.Stream[object])
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
 import httpx
 import openai
@@ -35,6 +35,14 @@ def make_client(settings: Settings, api_key: str, provider: str = "OpenAI") -> o
                              max_retries=settings.provider_max_retries, http_client=http_client)
 
     return cached_client(provider, base_url, api_key, build)
+
+
+def stream_json(client: openai.OpenAI, path: str, body: dict[str, Any]) -> openai.Stream[Any]:
+    """POST a streamed request; its events come as plain JSON dicts. The SDK still sends, retries, decodes the
+    SSE and raises its errors; only its typed event models are skipped (validating those costs ~5 ms of CPU
+    per call, most of a call's cost, and 50,000 models for a 200 KB answer in 4-byte deltas)."""
+    return client.post(path, body={**body, "stream": True}, cast_to=object, stream=True,
+                       stream_cls=openai.Stream[object])
 
 
 @contextmanager

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests.fakes.fixtures import llm_fake, llm_fake_session, llm_server  # noqa: F401
+from tests.fakes.fixtures import llm_fake, llm_fake_session, llm_server  # noqa: F401 (fixtures)
 from tests.fakes import openai_api
 from tests.fakes.openai_api import script
 from tests.fakes.provider_server import FakeProviders

@@ -18,7 +18,7 @@ from typing import Any
 from app.nodes.config import Field, NodeConfig, all_of, select, when
 from app import concurrency
 from app.nodes.text_generation import StreamedAnswer, TextGenerationProcessor, context_field
-from app.providers.anthropic_client import PROVIDER, anthropic_errors, make_client
+from app.providers.anthropic_client import PROVIDER, anthropic_errors, make_client, stream_json
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 MODELS = [
@@ -145,18 +145,20 @@ class ClaudeAnthropicProcessor(TextGenerationProcessor):
         shown = StreamedAnswer(self)
         pacer = concurrency.Pacer()
         with self.provider_call(anthropic_errors(call)):
-            stream = self.track(client.messages.create(stream=True, **params))
+            stream = self.track(stream_json(client, params))
             with stream:
-                for event in stream:
+                for event in stream:  # JSON events
                     call.chunks += 1
                     pacer.tick()
-                    kind = getattr(event, "type", None)
+                    kind = event.get("type") if isinstance(event, dict) else None
                     if kind == "content_block_delta":
-                        delta = event.delta
-                        if delta.type == "text_delta":
-                            shown.add_answer(delta.text)
-                        elif delta.type == "thinking_delta":
-                            shown.add_thought(delta.thinking)
+                        delta = event.get("delta") or {}
+                        text = delta.get("text") if delta.get("type") == "text_delta" else None
+                        thought = delta.get("thinking") if delta.get("type") == "thinking_delta" else None
+                        if isinstance(text, str) and text:
+                            shown.add_answer(text)
+                        elif isinstance(thought, str) and thought:
+                            shown.add_thought(thought)
                     elif kind == "message_stop":
                         break
         return shown.answer()
