@@ -240,7 +240,7 @@ class Pacer:
 
     __slots__ = ("_interval", "_next")
 
-    def __init__(self, interval: float = 0.002) -> None:
+    def __init__(self, interval: float = 0.0005) -> None:
         import time
 
         self._interval = interval
