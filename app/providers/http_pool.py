@@ -3,15 +3,15 @@
 httpcore closes an expired keep-alive connection only when the pool is used again, so after a burst the
 sockets would stay open while the server is idle. PooledTransport counts the requests in flight and, once
 none has been made for PROVIDER_KEEPALIVE_S, closes its inner pool (rebuilt, cheaply, on the next request).
-The pool is split into a few shards taken in turn: httpcore checks every pooled connection (one poll()
-each, and a count of the idle ones for each) whenever it hands out a connection, so one pool of 100
-connections costs more per request than eight of 13.
+The pool is split into a few shards, one chosen by the request's key (so one user's calls reuse their
+connections): httpcore checks every pooled connection (one poll() each, and a count of the idle ones for
+each) whenever it hands out a connection, so one pool of 100 connections costs more per request than
+eight of 13.
 The OpenAI and Replicate SDKs use `httpx`, Anthropic's uses `httpx2`: `lib` is whichever module a SDK wants.
 """
 
 from __future__ import annotations
 
-import itertools
 import socket
 import threading
 import time
@@ -44,6 +44,11 @@ class _Tracked:
                 done()
 
 
+def _caller(request: Any) -> str:
+    headers = request.headers
+    return headers.get("authorization") or headers.get("x-api-key") or ""
+
+
 class PooledTransport:
     """Mixed with `lib.BaseTransport` by `pooled_transport`; SDK clients may close it: that is a no-op."""
 
@@ -55,7 +60,6 @@ class PooledTransport:
         self._keepalive = keepalive
         self._ssl = self.lib.create_ssl_context()  # built once: rebuilding the pool stays cheap
         self._shards: list[Any] = []
-        self._turn = itertools.count()
         self._lock = threading.Lock()  # green under gevent/eventlet (monkey-patched)
         self._busy = 0
         self._last_used = 0.0
@@ -73,7 +77,7 @@ class PooledTransport:
         with self._lock:
             if not self._shards:
                 self._shards = self._build()
-            inner = self._shards[next(self._turn) % len(self._shards)]
+            inner = self._shards[hash(_caller(request)) % len(self._shards)]
             self._busy += 1
         try:
             response = inner.handle_request(request)

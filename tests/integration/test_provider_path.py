@@ -68,11 +68,12 @@ def keep_alive_fake() -> Iterator[FakeProviders]:
     fake.stop()
 
 
+@pytest.mark.parametrize("mode", ["gevent", "eventlet", "threading"])
 def test_runs_reuse_one_connection_and_idle_sockets_are_closed(
-        keep_alive_fake: FakeProviders, start_server: Callable[..., ServerProcess],
+        mode: str, keep_alive_fake: FakeProviders, start_server: Callable[..., ServerProcess],
         client_factory: Callable[..., FlowClient]) -> None:
     llm_fake = keep_alive_fake
-    server = start(start_server, llm_fake, PROVIDER_KEEPALIVE_S="1")
+    server = start(start_server, llm_fake, PROVIDER_KEEPALIVE_S="1", ASYNC_MODE=mode)
     client = client_factory(server.url)
     client.run([node("t#input-text", "input-text", inputText="warm")])
     baseline = socket_fds(server.proc.pid)
@@ -85,6 +86,7 @@ def test_runs_reuse_one_connection_and_idle_sockets_are_closed(
     while socket_fds(server.proc.pid) > baseline and time.monotonic() < deadline:
         time.sleep(0.2)
     assert socket_fds(server.proc.pid) <= baseline, "idle provider sockets were left open"
+    assert "Traceback" not in server.log()
 
 
 # ---- 2. stream responsiveness --------------------------------------------------------------------
