@@ -232,3 +232,24 @@ def run_blocking(fn: Callable[..., Any], *args: Any) -> Any:
 
 class Cancelled(BaseException):
     """Raised inside a node's task when its run is cancelled (BaseException, like GreenletExit)."""
+
+
+class Pacer:
+    """Lets a busy loop give way to other tasks: tick() yields once `interval` seconds have passed since the
+    last yield (a green thread that never blocks would otherwise hold the whole server)."""
+
+    __slots__ = ("_interval", "_next")
+
+    def __init__(self, interval: float = 0.0005) -> None:
+        import time
+
+        self._interval = interval
+        self._next = time.monotonic() + interval
+
+    def tick(self) -> None:
+        import time
+
+        now = time.monotonic()
+        if now >= self._next:
+            sleep(0)
+            self._next = time.monotonic() + self._interval

@@ -81,7 +81,9 @@ class Settings(BaseSettings):
     youtube_base_url: str | None = Field(None, alias="YOUTUBE_BASE_URL")  # YouTube-compatible host (tests, proxies)
     provider_timeout_s: float = Field(120.0, alias="PROVIDER_TIMEOUT_S", gt=0)
     provider_max_retries: int = Field(2, alias="PROVIDER_MAX_RETRIES", ge=0)
-    provider_concurrency: int = Field(8, alias="PROVIDER_CONCURRENCY", ge=1)
+    provider_concurrency: int = Field(8, alias="PROVIDER_CONCURRENCY", ge=1)  # per provider and API key
+    provider_concurrency_total: int = Field(256, alias="PROVIDER_CONCURRENCY_TOTAL", ge=1)  # per provider
+    provider_keepalive_s: float = Field(30.0, alias="PROVIDER_KEEPALIVE_S", gt=0)  # idle provider connections
     stabilityai_poll_timeout_s: float = Field(600.0, alias="STABILITYAI_POLL_TIMEOUT_S", gt=0)
     replicate_poll_interval: float = Field(0.5, alias="REPLICATE_POLL_INTERVAL", gt=0)
     replicate_timeout_s: float = Field(1800.0, alias="REPLICATE_TIMEOUT_S", gt=0)

@@ -54,12 +54,13 @@ class Client:
         if future is not None and not future.done():
             future.set_result(status)
 
-    async def run(self, flow: list[dict[str, Any]], timeout: float = 60) -> tuple[float, str]:
+    async def run(self, flow: list[dict[str, Any]], timeout: float = 60, parameters: dict[str, str] | None = None,
+                  **extra: Any) -> tuple[float, str]:
         """(seconds from emit to run_end, status); status 'timeout' if it never ended."""
         run_id = uuid.uuid4().hex
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._pending[run_id] = future
-        payload = {"jsonFile": json.dumps(flow), "parameters": {}, "runId": run_id}
+        payload = {"jsonFile": json.dumps(flow), "parameters": parameters or {}, "runId": run_id, **extra}
         started = time.perf_counter()
         await self.sio.emit("process_file", payload)
         try:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import bench_browser, bench_fetch, scenarios
+from bench import bench_browser, bench_fetch, bench_providers, scenarios
 from bench.harness import Server
 from tests.support import ROOT
 
@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--no-providers", action="store_true", help="skip bench.bench_providers (about 2 min)")
     args = parser.parse_args(argv)
     documents = bench_fetch.document_server()
     try:
@@ -145,6 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     if not args.no_write:
         write(results)
+    if not args.no_providers:
+        print("[gevent] provider path: 100 clients × 5 llm-prompt, then 20 big fast streams ...", flush=True)
+        providers = bench_providers.markdown(bench_providers.run())
+        print(providers)
+        if not args.no_write:
+            bench_providers.write_section(providers)
     return 0
 
 

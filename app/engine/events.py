@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Callable, Protocol, runtime_checkable
 
 from app import concurrency
 from app.engine.large_values import LargeValues, text_size
@@ -25,15 +25,21 @@ class SocketIOSink:
 
 
 class _Partial:
-    __slots__ = ("last_sent_at", "sent_text", "pending", "timer", "closed")
-    # closed also stops whole-text partials that outgrew the event size limit
+    """One node's streamed text: what was sent, and what came since (appended parts, or a whole new text)."""
+
+    __slots__ = ("last_sent_at", "sent_text", "replacement", "parts", "timer", "closed")
 
     def __init__(self) -> None:
         self.last_sent_at = 0.0
         self.sent_text = ""
-        self.pending: str | None = None
+        self.replacement: str | Callable[[], str] | None = None  # a whole new text, maybe built lazily
+        self.parts: list[str] = []  # appended since sent_text (or since the replacement)
         self.timer: Any = None
         self.closed = False
+
+    @property
+    def pending(self) -> bool:
+        return self.replacement is not None or bool(self.parts)
 
 
 class RunEvents:
@@ -74,18 +80,40 @@ class RunEvents:
     def node_running(self, name: str) -> None:
         self._emit("current_node_running", {"instanceName": name, "isDone": False})
 
-    def node_partial(self, name: str, text: str) -> None:
+    def node_waiting(self, name: str, waiting: bool) -> None:
+        """The node waits for a provider slot (`queued` progress), or got one (running again)."""
+        if waiting:
+            self._emit("progress", {"instanceName": name, "isDone": False, "queued": True})
+        else:
+            self.node_running(name)
+
+    def node_partial(self, name: str, text: str | Callable[[], str]) -> None:
+        """The node's whole text so far replaces the previous one (a callable is built only if sent)."""
         with self._lock:
             state = self._partials.setdefault(name, _Partial())
             if state.closed:
                 return
-            wait = state.last_sent_at + self._interval - time.monotonic()
-            if wait <= 0:
-                self._send_partial(name, state, text)
+            state.replacement = text
+            state.parts.clear()
+            self._send_or_schedule(name, state)
+
+    def node_delta(self, name: str, chunk: str) -> None:
+        """The node's text grew by `chunk` (kept as a part; joined only when a partial is sent)."""
+        if not chunk:
+            return
+        with self._lock:
+            state = self._partials.setdefault(name, _Partial())
+            if state.closed:
                 return
-            state.pending = text
-            if state.timer is None:
-                state.timer = concurrency.spawn_later(wait, self._flush, name)
+            state.parts.append(chunk)
+            self._send_or_schedule(name, state)
+
+    def _send_or_schedule(self, name: str, state: _Partial) -> None:
+        wait = state.last_sent_at + self._interval - time.monotonic()
+        if wait <= 0:
+            self._send_partial(name, state)
+        elif state.timer is None:
+            state.timer = concurrency.spawn_later(wait, self._flush, name)
 
     def _flush(self, name: str) -> None:
         with self._lock:
@@ -93,22 +121,34 @@ class RunEvents:
             if state is None:
                 return
             state.timer = None
-            if state.pending is not None and not state.closed:
-                self._send_partial(name, state, state.pending)
+            if state.pending and not state.closed:
+                self._send_partial(name, state)
 
-    def _send_partial(self, name: str, state: _Partial, text: str) -> None:
+    def _send_partial(self, name: str, state: _Partial) -> None:
         payload: dict[str, Any] = {"instanceName": name, "isDone": False}
-        if self._delta and text.startswith(state.sent_text):
-            payload["delta"] = text[len(state.sent_text):]
-            payload["offset"] = len(state.sent_text)
-        elif self._large is not None and text_size(text, self._large.limit) > self._large.limit:
+        tail = "".join(state.parts)
+        replacement = state.replacement
+        if replacement is None:  # appended only: the delta is the new parts
+            text = state.sent_text + tail
+            if self._delta:
+                payload["delta"] = tail
+                payload["offset"] = len(state.sent_text)
+            else:
+                payload["output"] = text
+        else:
+            text = (replacement() if callable(replacement) else replacement) + tail
+            if self._delta and text.startswith(state.sent_text):
+                payload["delta"] = text[len(state.sent_text):]
+                payload["offset"] = len(state.sent_text)
+            else:
+                payload["output"] = text
+        state.sent_text = text
+        state.replacement = None
+        state.parts.clear()
+        state.last_sent_at = time.monotonic()
+        if "output" in payload and self._large is not None and text_size(text, self._large.limit) > self._large.limit:
             state.closed = True  # whole-text partials this large would flood the client: the output comes by link
             return
-        else:
-            payload["output"] = text
-        state.sent_text = text
-        state.pending = None
-        state.last_sent_at = time.monotonic()
         self._emit("progress", payload)
 
     def _close_partials(self, name: str) -> None:

@@ -212,6 +212,8 @@ class Run:
             output_of=self.outputs.get, stream=lambda text: self.events.node_partial(name, text),
             cancelled=self.cancelled, storage=services.storage, fetcher=services.fetcher,
             run_id=self.run_id, base_url=self.base_url,
+            stream_delta=lambda chunk: self.events.node_delta(name, chunk),
+            waiting=lambda queued: self.events.node_waiting(name, queued),
         )
         if services.settings.use_mock:
             return mock.create(cls, ctx)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from app.engine.flow import Node
     from app.net import Fetcher
     from app.net_body import FetchResult
+    from app.providers.common import ProviderCall
     from app.settings import Settings
     from app.storage.base import Storage
 
@@ -25,12 +26,14 @@ class NodeContext:
     settings: Settings
     api_keys: dict[str, str]
     output_of: Callable[[str], list[Any] | None]
-    stream: Callable[[str], None]
+    stream: Callable[[str | Callable[[], str]], None]  # the whole text so far (or a builder of it)
     cancelled: Any  # an Event: set when the run is cancelled
     storage: Storage | None = None
     fetcher: Fetcher | None = None
     run_id: str = ""
     base_url: str | None = None  # the caller's view of this server, for URLs of stored files
+    stream_delta: Callable[[str], None] | None = None  # the text so far grew by this chunk
+    waiting: Callable[[bool], None] | None = None  # True: waits for a provider slot; False: got one
 
 
 class Processor:
@@ -113,9 +116,22 @@ class Processor:
     def has_inputs(self) -> bool:
         return bool(self.node.inputs)
 
-    def stream(self, text_so_far: str) -> None:
-        """Show a partial result (the whole text so far); the engine throttles what it sends."""
+    def stream(self, text_so_far: str | Callable[[], str]) -> None:
+        """Show a partial result: the whole text so far, or a function building it (called only when the
+        engine's throttle actually sends a partial)."""
         self.ctx.stream(text_so_far)
+
+    def stream_delta(self, chunk: str) -> None:
+        """Show that the partial result grew by `chunk` (cheap: the engine joins parts only when it sends)."""
+        if self.ctx.stream_delta is not None:
+            self.ctx.stream_delta(chunk)
+
+    def new_call(self, provider: str | None = None, api_key: str | None = None) -> ProviderCall:
+        """A call to `provider` (default: this node's) with this node's key; queueing shows on the node."""
+        from app.providers.common import ProviderCall
+
+        name = provider or self.provider or "the provider"
+        return ProviderCall(name, self.ctx.settings, api_key or self.api_key(), waiting=self.ctx.waiting)
 
     def api_key(self, name: str | None = None) -> str:
         key_name = name or self.api_key_name

@@ -5,11 +5,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, ContextManager, Iterable, Iterator
 
+from app import concurrency
 from app.errors import UserError
 from app.nodes.base import Processor
 from app.nodes.config import Field
-from app.providers.common import stream_error
-from app.providers.openai_client import make_client, openai_errors
+from app.providers.common import ProviderCall, stream_error
+from app.providers.openai_client import make_client, openai_errors, stream_json
 
 REASONING_HEADING = "### Reasoning"
 REASONING_SEPARATOR = "\n\n---\n\n"
@@ -83,63 +84,113 @@ class TextGenerationProcessor(Processor):
 
     def stream_openai_response(self, params: dict[str, Any]) -> str:
         """Call OpenAI's Responses API with streaming (partials shown as they come); the final text."""
-        settings = self.ctx.settings
-        client = make_client(settings, self.api_key(), "OpenAI")
-        with self.provider_call(openai_errors(settings, "OpenAI")):
-            stream = self.track(client.responses.create(stream=True, **params))
+        call = self.new_call("OpenAI")
+        client = make_client(self.ctx.settings, call.api_key, "OpenAI")
+        with self.provider_call(openai_errors(call)):
+            stream = self.track(stream_json(client, "/responses", params))
             with stream:
-                return self.consume_responses(stream, "OpenAI")
+                return self.consume_responses(stream, call)
 
-    def consume_responses(self, events: Iterable[Any], provider: str) -> str:
-        """Read an OpenAI Responses API stream: stream text deltas; the final text is the response's."""
-        text = ""
+    def stream_chat(self, provider: str, params: dict[str, Any]) -> str:
+        """Call a Chat Completions API (OpenAI, DeepSeek, OpenRouter) with streaming; the final answer."""
+        call = self.new_call(provider)
+        client = make_client(self.ctx.settings, call.api_key, provider)
+        with self.provider_call(openai_errors(call)):
+            stream = self.track(stream_json(client, "/chat/completions", params))
+            with stream:
+                answer, _ = self.consume_chat(stream, call)
+        return answer
+
+    def consume_responses(self, events: Iterable[Any], call: ProviderCall) -> str:
+        """Read an OpenAI Responses API stream (JSON events): stream text deltas; the final text is the
+        completed response's."""
+        parts: list[str] = []
         final: str | None = None
+        pacer = concurrency.Pacer()
+        provider = call.provider
         for event in events:
-            kind = getattr(event, "type", None)
+            call.chunks += 1
+            pacer.tick()
+            kind = _get(event, "type")
             if kind == "response.output_text.delta":
-                text += event.delta or ""
-                self.stream(text)
+                delta = _get(event, "delta")
+                if isinstance(delta, str) and delta:
+                    parts.append(delta)
+                    self.stream_delta(delta)
             elif kind == "response.completed":
-                final = _output_text(getattr(event, "response", None))
+                final = _output_text(_get(event, "response"))
             elif kind in ("response.failed", "response.incomplete"):
-                response = getattr(event, "response", None)
-                error = getattr(response, "error", None)
-                if error is not None:
-                    raise stream_error(provider, getattr(error, "message", None))
-                details = getattr(response, "incomplete_details", None)
-                if kind == "response.incomplete" and details is not None and not text:
-                    raise stream_error(provider, f"the answer is incomplete ({getattr(details, 'reason', '?')})")
+                response = _get(event, "response")
+                error = _get(response, "error")
+                if error:
+                    raise stream_error(provider, _get(error, "message"))
+                details = _get(response, "incomplete_details")
+                if kind == "response.incomplete" and details and not parts:
+                    raise stream_error(provider, f"the answer is incomplete ({_get(details, 'reason') or '?'})")
             elif kind == "error":
-                raise stream_error(provider, getattr(event, "message", None))
-        return final if final else text
+                raise stream_error(provider, _get(event, "message"))
+        return final if final else "".join(parts)
 
-    def consume_chat(self, chunks: Iterable[Any]) -> tuple[str, str]:
-        """Read a Chat Completions stream; partials show any reasoning above the answer.
+    def consume_chat(self, chunks: Iterable[Any], call: ProviderCall) -> tuple[str, str]:
+        """Read a Chat Completions stream (JSON chunks); partials show any reasoning above the answer.
 
         Returns (answer, reasoning)."""
-        answer = ""
-        reasoning = ""
+        shown = StreamedAnswer(self)
+        pacer = concurrency.Pacer()
         for chunk in chunks:
-            for choice in getattr(chunk, "choices", None) or []:
-                delta = getattr(choice, "delta", None)
-                if delta is None:
+            call.chunks += 1
+            pacer.tick()
+            for choice in _get(chunk, "choices") or []:
+                delta = _get(choice, "delta")
+                if not delta:
                     continue
-                thought = getattr(delta, "reasoning_content", None) or getattr(delta, "reasoning", None)
+                thought = _get(delta, "reasoning_content") or _get(delta, "reasoning")
                 if isinstance(thought, str) and thought:
-                    reasoning += thought
-                    self.stream(with_reasoning(reasoning, answer))
-                content = getattr(delta, "content", None)
+                    shown.add_thought(thought)
+                content = _get(delta, "content")
                 if isinstance(content, str) and content:
-                    answer += content
-                    self.stream(with_reasoning(reasoning, answer))
-        return answer, reasoning
+                    shown.add_answer(content)
+        return shown.answer(), shown.reasoning()
+
+
+class StreamedAnswer:
+    """An answer (and any reasoning) growing chunk by chunk, shown as partials in O(total) work:
+    without reasoning each chunk is a delta; with it, the partial is rebuilt only when one is sent."""
+
+    def __init__(self, processor: Processor) -> None:
+        self._processor = processor
+        self._answer: list[str] = []
+        self._thoughts: list[str] = []
+
+    def add_answer(self, text: str) -> None:
+        self._answer.append(text)
+        if self._thoughts:
+            self._processor.stream(self._partial)
+        else:
+            self._processor.stream_delta(text)
+
+    def add_thought(self, text: str) -> None:
+        self._thoughts.append(text)
+        self._processor.stream(self._partial)
+
+    def _partial(self) -> str:
+        return with_reasoning(self.reasoning(), self.answer())
+
+    def answer(self) -> str:
+        return "".join(self._answer)
+
+    def reasoning(self) -> str:
+        return "".join(self._thoughts)
+
+
+def _get(value: Any, name: str) -> Any:
+    """A field of a JSON object (None when the value is not an object: a malformed event reads as empty)."""
+    return value.get(name) if isinstance(value, dict) else None
 
 
 def _output_text(response: Any) -> str | None:
-    if response is None:
-        return None
-    try:
-        text = response.output_text
-    except Exception:
-        return None
-    return text if isinstance(text, str) and text else None
+    """The text of a Responses API response object: its output messages' output_text parts, joined."""
+    texts = [_get(part, "text") for item in _get(response, "output") or [] if _get(item, "type") == "message"
+             for part in _get(item, "content") or [] if _get(part, "type") == "output_text"]
+    text = "".join(t for t in texts if isinstance(t, str))
+    return text or None

@@ -1,16 +1,57 @@
-"""What every provider call shares: a per-provider concurrency limit and plain-words error messages."""
+"""What every provider call shares: fair concurrency slots, the call's progress, plain-words error messages."""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
 from contextlib import contextmanager
-from typing import Any, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
 
 import httpx
 
 from app import concurrency
 from app.errors import UserError
+from app.settings import Settings
 
-_limits: dict[str, Any] = {}
+#: Told True when a call starts waiting for a slot, False once it has one.
+Waiting = Callable[[bool], None]
+
+
+def key_fingerprint(api_key: str) -> str:
+    """A short one-way digest of a key: cache and slot keys never hold the key itself."""
+    return hashlib.sha256(api_key.encode()).hexdigest()[:16]
+
+
+class _Gate:
+    """One semaphore and how many callers hold or wait for it (dropped when none do)."""
+
+    __slots__ = ("semaphore", "users")
+
+    def __init__(self, size: int) -> None:
+        self.semaphore = concurrency.semaphore(size)
+        self.users = 0
+
+
+_gates: dict[tuple[str, str | None], _Gate] = {}
+_gates_lock = threading.Lock()  # green under gevent/eventlet (monkey-patched); held only around dict access
+
+
+def _enter(key: tuple[str, str | None], size: int) -> _Gate:
+    with _gates_lock:
+        gate = _gates.get(key)
+        if gate is None:
+            gate = _gates[key] = _Gate(size)
+        gate.users += 1
+        return gate
+
+
+def _leave(key: tuple[str, str | None], gate: _Gate) -> None:
+    with _gates_lock:
+        gate.users -= 1
+        if gate.users == 0 and _gates.get(key) is gate:
+            del _gates[key]
 
 try:  # the OpenAI and Anthropic SDKs moved to httpx2; its errors are not httpx's
     import httpx2
@@ -21,16 +62,73 @@ except ImportError:  # SDK versions still on httpx
 
 
 @contextmanager
-def provider_slot(provider: str, size: int) -> Iterator[None]:
-    """At most `size` calls to one provider at once, server-wide (a wide fan-out queues here)."""
-    semaphore = _limits.get(provider)
-    if semaphore is None:
-        semaphore = _limits.setdefault(provider, concurrency.semaphore(size))
-    semaphore.acquire()
+def provider_slot(settings: Settings, provider: str, api_key: str, waiting: Waiting | None = None
+                  ) -> Iterator[None]:
+    """At most PROVIDER_CONCURRENCY calls at once per provider and API key (one user's slow calls never hold
+    another's), and PROVIDER_CONCURRENCY_TOTAL per provider server-wide. `waiting` hears about queueing."""
+    limits = (((provider, key_fingerprint(api_key)), settings.provider_concurrency),
+              ((provider, None), settings.provider_concurrency_total))
+    held: list[tuple[tuple[str, str | None], _Gate, bool]] = []
+    queued = False
     try:
+        for key, size in limits:
+            gate = _enter(key, size)
+            held.append((key, gate, False))
+            if not gate.semaphore.acquire(blocking=False):
+                if waiting is not None and not queued:
+                    queued = True
+                    waiting(True)
+                gate.semaphore.acquire()
+            held[-1] = (key, gate, True)
+        if queued and waiting is not None:
+            waiting(False)
         yield
     finally:
-        semaphore.release()
+        for key, gate, acquired in reversed(held):
+            if acquired:
+                gate.semaphore.release()
+            _leave(key, gate)
+
+
+@dataclass
+class ProviderCall:
+    """One node's calls to a provider: whose key, how to report queueing, and how far the answer got."""
+
+    provider: str
+    settings: Settings
+    api_key: str
+    waiting: Waiting | None = None
+    chunks: int = 0  # stream chunks received so far
+    started: float = field(default_factory=time.monotonic)
+
+    def slot(self) -> Any:
+        return provider_slot(self.settings, self.provider, self.api_key, self.waiting)
+
+    def timed_out(self) -> UserError:
+        """A timeout, with the whole time spent (the SDKs retry a timeout PROVIDER_MAX_RETRIES times)."""
+        timeout = self.settings.provider_timeout_s
+        spent = time.monotonic() - self.started
+        if self.chunks:
+            detail = (f"the answer stalled after {self.chunks} chunks: nothing more came within {timeout:g} s "
+                      f"(PROVIDER_TIMEOUT_S); {spent:.1f} s in all")
+        else:
+            attempts = self.settings.provider_max_retries + 1
+            tries = f"{attempts} attempts" if attempts > 1 else "1 attempt"
+            detail = (f"no answer within {timeout:g} s per attempt (PROVIDER_TIMEOUT_S); gave up after "
+                      f"{tries} and {spent:.1f} s in all")
+        return provider_error(self.provider, 408, detail)
+
+    def connection_lost(self) -> UserError:
+        """A network failure: before the answer started, or in the middle of it."""
+        if self.chunks:
+            return UserError(f"{self.provider} broke off the answer after {self.chunks} chunks (the connection "
+                             "was lost mid-stream); try again.", status=502)
+        return provider_error(self.provider, None)
+
+    def malformed(self) -> UserError:
+        where = f" after {self.chunks} chunks" if self.chunks else ""
+        return UserError(f"{self.provider} sent a malformed response{where} (not the documented format); "
+                         "try again later.", status=502)
 
 
 _STATUS_WORDS = {
@@ -65,12 +163,6 @@ def stream_error(provider: str, message: str | None) -> UserError:
     """The provider reported a failure in the middle of an answer."""
     detail = " ".join(str(message or "no details given").split())[:500]
     return UserError(f"{provider} reported an error while answering: {detail}", status=502)
-
-
-def connection_lost(provider: str) -> UserError:
-    """The connection to the provider broke (for instance in the middle of a streamed answer)."""
-    return UserError(f"{provider} could not be reached or the connection broke off (network error); "
-                     "try again.", status=502)
 
 
 def body_message(body: Any, fallback: str | None) -> str | None:

@@ -14,7 +14,6 @@ another key's answers, and a changed server key takes effect at once. Errors are
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -28,7 +27,9 @@ from cachetools import TTLCache
 from replicate.exceptions import ReplicateError
 
 from app.errors import UserError
-from app.providers.common import provider_error, provider_slot
+from app.providers.clients import cached_client
+from app.providers.common import key_fingerprint, provider_error, provider_slot
+from app.providers.http_pool import pooled_transport
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -60,16 +61,17 @@ def api_root(settings: Settings) -> str:
     return base.removesuffix("/v1")
 
 
-def key_fingerprint(api_key: str) -> str:
-    """A short one-way digest of a key: cache keys and logs never hold the key itself."""
-    return hashlib.sha256(api_key.encode()).hexdigest()[:16]
-
-
 def make_client(settings: Settings, api_key: str, *, timeout: float | None = None) -> replicate.Client:
-    """An SDK client on the configured base URL with the provider timeout."""
+    """The (cached) SDK client on the configured base URL with the provider timeout, on the shared
+    Replicate connection pool."""
     seconds = timeout or settings.provider_timeout_s
-    return replicate.Client(api_token=api_key, base_url=api_root(settings),
-                            timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)))
+
+    def build() -> replicate.Client:
+        return replicate.Client(api_token=api_key, base_url=api_root(settings),
+                                timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)),
+                                transport=pooled_transport(httpx, PROVIDER, settings))
+
+    return cached_client(f"{PROVIDER}:{seconds:g}", api_root(settings), api_key, build)
 
 
 def error_detail(exc: ReplicateError) -> str | None:
@@ -92,9 +94,9 @@ def replicate_errors() -> Iterator[None]:
         raise provider_error(PROVIDER, 502, "unexpected answer format") from None
 
 
-def call(settings: Settings, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """One SDK call under the provider's concurrency limit, with errors mapped."""
-    with provider_slot(PROVIDER, settings.provider_concurrency), replicate_errors():
+def call(settings: Settings, api_key: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """One SDK call under the provider's concurrency limits for this key, with errors mapped."""
+    with provider_slot(settings, PROVIDER, api_key), replicate_errors():
         return fn(*args, **kwargs)
 
 
@@ -129,7 +131,7 @@ def catalogue_get(settings: Settings, api_key: str, path: str, params: dict[str,
     """GET a JSON document of the Replicate API (path below /v1), with a timeout and mapped errors."""
     url = f"{api_root(settings)}/v1/{path.lstrip('/')}"
     headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
-    with provider_slot(PROVIDER, settings.provider_concurrency):
+    with provider_slot(settings, PROVIDER, api_key):
         try:
             response = _session.get(url, headers=headers, params=params or None,
                                     timeout=(min(10.0, settings.provider_timeout_s), settings.provider_timeout_s))

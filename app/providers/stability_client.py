@@ -10,7 +10,7 @@ from typing import Any
 import requests
 
 from app.errors import UserError
-from app.providers.common import provider_error, provider_slot
+from app.providers.common import Waiting, provider_error, provider_slot
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,8 @@ _BACKOFF_MAX_S = 8.0
 # retried on the other 5xx answers and on network errors.
 _POST_RETRY_STATUSES = frozenset({429, 503})
 _GET_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: One session (connection pool; urllib3 sets TCP_NODELAY) for every caller: keys go in each request's headers.
+_session = requests.Session()
 
 
 def base_url(settings: Settings) -> str:
@@ -71,12 +73,13 @@ class StabilityClient:
     """One caller's view of the StabilityAI API (its key, the run's cancel signal for waits)."""
 
     def __init__(self, settings: Settings, api_key: str, cancelled: Any = None,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, waiting: Waiting | None = None) -> None:
         self.settings = settings
         self.base_url = base_url(settings)
         self._api_key = api_key
         self._cancelled = cancelled
-        self._session = session or requests.Session()
+        self._session = session or _session
+        self._waiting = waiting
 
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
@@ -104,7 +107,7 @@ class StabilityClient:
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
             try:
-                with provider_slot(PROVIDER, self.settings.provider_concurrency):
+                with provider_slot(self.settings, PROVIDER, self._api_key, self._waiting):
                     response = self._session.request(method, self.url(path), headers=self._headers(accept),
                                                      timeout=timeout, **kwargs)
                     content = response.content

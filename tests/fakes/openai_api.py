@@ -29,6 +29,11 @@ class LLMScript:
     answer: str = DEFAULT_ANSWER
     reasoning: str = ""  # DeepSeek reasoning_content, OpenRouter reasoning, Claude thinking (when asked)
     pace: float = 0.0  # seconds before each delta after the first (on top of fake.stream_delay)
+    pace_by_key: dict[str, float] = field(default_factory=dict)  # API key -> pace for that key's calls
+    chunk_size: int = 0  # > 0: deltas of exactly this many characters instead of words
+    batch: int = 1  # SSE events written at once (a fast stream: many small deltas, few writes)
+    fault: str = ""  # "garbage": undecodable chunks after the first deltas; "drop": connection cut mid-answer
+    fault_after: int = 5  # deltas sent before the fault
     first_delta_at: float | None = None  # time.monotonic() when the first answer delta was sent
     openrouter_models: list[dict[str, Any]] = field(default_factory=lambda: [
         {"id": "fake/live-model", "name": "Fake Live Model",
@@ -38,6 +43,8 @@ class LLMScript:
     ])
 
     def pieces(self, text: str) -> list[str]:
+        if self.chunk_size > 0:
+            return [text[i:i + self.chunk_size] for i in range(0, len(text), self.chunk_size)]
         return _WORD.findall(text)
 
 
@@ -65,11 +72,43 @@ def rejected_key(fake: FakeProviders, key: str) -> Response | None:
     return None
 
 
-def paced(s: LLMScript, pieces: list[str]) -> Iterator[tuple[int, str]]:
+class Dropped(Exception):
+    """Raised inside a response body: the fake's server cuts the connection mid-answer."""
+
+
+def paced(s: LLMScript, pieces: list[str], key: str = "") -> Iterator[tuple[int, str]]:
+    pace = s.pace_by_key.get(key, s.pace)
     for index, piece in enumerate(pieces):
-        if index and s.pace:
-            time.sleep(s.pace)
+        if index and pace:
+            time.sleep(pace)
+        if s.fault == "drop" and index == s.fault_after:
+            raise Dropped("connection cut by the test")
         yield index, piece
+
+
+def faulted(s: LLMScript, events: Iterator[str]) -> Iterator[str]:
+    """The events, with garbage in place of the rest after `fault_after` deltas when asked."""
+    for index, event in enumerate(events):
+        if s.fault == "garbage" and index > s.fault_after:
+            yield "data: {this is not json\n\n"
+            yield "data: \x00\x01garbage]]\n\n"
+            return
+        yield event
+
+
+def batched(s: LLMScript, events: Iterator[str]) -> Iterator[str]:
+    """Group `s.batch` SSE events per write (the client still parses each event)."""
+    if s.batch <= 1:
+        yield from events
+        return
+    group: list[str] = []
+    for event in events:
+        group.append(event)
+        if len(group) >= s.batch:
+            yield "".join(group)
+            group = []
+    if group:
+        yield "".join(group)
 
 
 def _sse(event: str | None, data: dict[str, Any]) -> str:
@@ -103,7 +142,7 @@ def install(fake: FakeProviders) -> None:
             sequence = 0
             yield _sse("response.created", {"type": "response.created", "sequence_number": sequence,
                                             "response": response_object(model, "", "in_progress")})
-            for index, piece in paced(s, s.pieces(s.answer)):
+            for index, piece in paced(s, s.pieces(s.answer), bearer(request)):
                 sequence += 1
                 if index == 0:
                     s.first_delta_at = time.monotonic()
@@ -113,7 +152,7 @@ def install(fake: FakeProviders) -> None:
             yield _sse("response.completed", {"type": "response.completed", "sequence_number": sequence + 1,
                                               "response": response_object(model, s.answer)})
 
-        return fake.sse(request.path, events())
+        return fake.sse(request.path, batched(s, faulted(s, events())))
 
     def chat(request: Request, match: re.Match[str]) -> Response:
         refused = rejected_key(fake, bearer(request))
@@ -138,14 +177,14 @@ def install(fake: FakeProviders) -> None:
             yield chunk({"role": "assistant", "content": ""})
             for piece in s.pieces(s.reasoning):
                 yield chunk({reasoning_key: piece, "content": None})
-            for index, piece in paced(s, s.pieces(s.answer)):
+            for index, piece in paced(s, s.pieces(s.answer), bearer(request)):
                 if index == 0:
                     s.first_delta_at = time.monotonic()
                 yield chunk({"content": piece})
             yield chunk({}, "stop")
             yield "data: [DONE]\n\n"
 
-        return fake.sse(request.path, events())
+        return fake.sse(request.path, batched(s, faulted(s, events())))
 
     for prefix in CHAT_PREFIXES:
         fake.route("POST", f"{re.escape(prefix)}/chat/completions")(chat)

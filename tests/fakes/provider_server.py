@@ -37,6 +37,7 @@ class Recorded:
     query: dict[str, str]
     form: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    remote_port: int = 0  # the client's port: one port for many requests means a reused connection
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
@@ -56,6 +57,9 @@ class FakeProviders:
         self.closed_streams: list[str] = []  # paths whose stream the client closed before the end
         self.stream_delay: float = 0.0  # seconds between streamed chunks
         self.stream_started = threading.Event()
+        #: Send each event stream whole, with a Content-Length (a fast answer; with keep_alive the connection
+        #: stays open for the next request, which a chunked answer never allows in waitress or werkzeug).
+        self.whole_streams = False
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
@@ -84,6 +88,7 @@ class FakeProviders:
             self._faults.clear()
             self.stream_delay = 0.0
             self.stream_started.clear()
+            self.whole_streams = False
 
     def requests_to(self, path_part: str) -> list[Recorded]:
         return [r for r in self.requests if path_part in r.path]
@@ -92,6 +97,9 @@ class FakeProviders:
     def sse(self, path: str, events: Iterable[str]) -> Response:
         """A text/event-stream response; notes when the client hangs up before the end."""
         fake = self
+        if self.whole_streams:
+            return Response("".join(events).encode(), mimetype="text/event-stream",
+                            headers={"Cache-Control": "no-cache"})
 
         def generate() -> Iterator[bytes]:
             finished = False
@@ -118,7 +126,8 @@ class FakeProviders:
         request = Request(environ)
         body = request.get_data(cache=True)
         recorded = Recorded(method=request.method, path=request.path, headers=dict(request.headers),
-                            body=body, query=dict(request.args))
+                            body=body, query=dict(request.args),
+                            remote_port=int(environ.get("REMOTE_PORT") or 0))
         if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
             recorded.form = dict(request.form)
             recorded.files = {name: f.read() for name, f in request.files.items()}
@@ -142,16 +151,31 @@ class FakeProviders:
         return self.json_response({"error": {"message": f"no fake route for {request.method} {request.path}"}},
                                   404)(environ, start_response)
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeProviders:
-        self._server = make_server(host, port, self, threaded=True)
-        self.url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+    def start(self, host: str = "127.0.0.1", port: int = 0, *, keep_alive: bool = False,
+              threads: int = 64) -> FakeProviders:
+        """Serve in a background thread. werkzeug's server closes every connection after one answer;
+        `keep_alive` serves with waitress instead, which keeps connections open as the real APIs do."""
+        if keep_alive:
+            from waitress.server import create_server
+
+            self._server = create_server(self, host=host, port=port, threads=threads, channel_timeout=120,
+                                         connection_limit=2000, backlog=2048, ident="fake-providers")
+            self.url = f"http://{host}:{self._server.effective_port}"
+            self._thread = threading.Thread(target=self._server.run, daemon=True)
+        else:
+            self._server = make_server(host, port, self, threaded=True)
+            self.url = f"http://{host}:{self._server.server_port}"
+            self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
+        if self._server is None:
+            return
+        if hasattr(self._server, "shutdown"):
             self._server.shutdown()
+        else:
+            self._server.close()
 
     def base_urls(self) -> dict[str, str]:
         """Environment variables pointing the app's SDKs at this fake."""
@@ -184,8 +208,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--keep-alive", action="store_true", help="serve with waitress (keep-alive connections)")
+    parser.add_argument("--threads", type=int, default=64, help="waitress threads (with --keep-alive)")
+    parser.add_argument("--whole-streams", action="store_true", help="send each event stream at once")
+    parser.add_argument("--answer", help="what the text models answer")
+    parser.add_argument("--answer-bytes", type=int, default=0, help="answer this many bytes of letters")
+    parser.add_argument("--chunk-size", type=int, default=0, help="deltas of this many characters")
+    parser.add_argument("--batch", type=int, default=1, help="SSE events per write")
     args = parser.parse_args()
-    fake = build().start(args.host, args.port)
+    fake = build().start(args.host, args.port, keep_alive=args.keep_alive, threads=args.threads)
+    fake.whole_streams = args.whole_streams
+    from tests.fakes.openai_api import script
+
+    llm = script(fake)
+    llm.answer = ("abcdefghij" * (args.answer_bytes // 10 + 1))[:args.answer_bytes] if args.answer_bytes \
+        else args.answer or llm.answer
+    llm.chunk_size, llm.batch = args.chunk_size, args.batch
     print("Fake providers at", fake.url, "- start the app with:")
     for name, value in fake.base_urls().items():
         print(f"  {name}={value}")

@@ -117,3 +117,56 @@ def test_delta_partials(mode: str) -> None:
     assert partials[1]["delta"] == "lo" and partials[1]["offset"] == 3
     assert partials[2]["delta"] == " world" and partials[2]["offset"] == 5
     assert partials[3]["output"] == "Rewritten" and "delta" not in partials[3]  # not an extension: full text
+
+
+@pytest.mark.parametrize("delta_stream", [False, True], ids=["full", "delta"])
+def test_appended_chunks_give_the_same_wire_as_whole_texts(mode: str, delta_stream: bool) -> None:
+    """node_delta (chunks) and node_partial (the whole text each time) put the same partials on the wire."""
+    chunks = ["Hel", "lo", " wor", "ld", "!"]
+    sent = []
+    for feed in ("whole", "chunks"):
+        sink, events = make(interval=0, delta_stream=delta_stream)
+        text = ""
+        for chunk in chunks:
+            text += chunk
+            events.node_partial("n", text) if feed == "whole" else events.node_delta("n", chunk)
+        sent.append([{k: v for k, v in e[1].items() if k != "seq"} for e in sink.events])
+    assert sent[0] == sent[1] and len(sent[1]) == len(chunks)
+    last = sent[1][-1]
+    assert last == ({"instanceName": "n", "isDone": False, "delta": "!", "offset": 11, "runId": "run-1"}
+                    if delta_stream else {"instanceName": "n", "isDone": False, "output": "Hello world!",
+                                          "runId": "run-1"})
+
+
+def test_throttled_chunks_are_joined_once_per_partial(mode: str) -> None:
+    sink, events = make(interval=0.05, delta_stream=True)
+    for i in range(200):
+        events.node_delta("n", f"{i},")
+    concurrency.sleep(0.12)
+    partials = [e[1] for e in sink.events]
+    assert len(partials) == 2  # the first chunk at once, the rest in one flush
+    assert partials[1]["offset"] == len("0,") and "".join(p["delta"] for p in partials) == "".join(
+        f"{i}," for i in range(200))
+
+
+def test_a_lazy_whole_text_is_built_only_when_sent(mode: str) -> None:
+    sink, events = make(interval=0.05)
+    built: list[int] = []
+
+    def text(n: int) -> Any:
+        return lambda: built.append(n) or f"text {n}"
+
+    for n in range(50):
+        events.node_partial("n", text(n))
+    concurrency.sleep(0.12)
+    assert built == [0, 49]
+    assert [e[1]["output"] for e in sink.events] == ["text 0", "text 49"]
+
+
+def test_waiting_for_a_slot_is_a_queued_progress_then_running(mode: str) -> None:
+    sink, events = make()
+    events.node_waiting("n", True)
+    events.node_waiting("n", False)
+    assert [(e[0], {k: v for k, v in e[1].items() if k not in ("runId", "seq")}) for e in sink.events] == [
+        ("progress", {"instanceName": "n", "isDone": False, "queued": True}),
+        ("current_node_running", {"instanceName": "n", "isDone": False})]

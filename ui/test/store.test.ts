@@ -153,6 +153,20 @@ describe("runs", () => {
     expect(tab().runState![a].status).toBe("skipped"); // never ran
   });
 
+  it("shows a node waiting for a provider slot, then running again", () => {
+    const b = s().addNode("llm-prompt", { x: 0, y: 0 }, { data: { prompt: "p" } });
+    s().startRun("rq", "all");
+    s().handleEvent("current_node_running", { runId: "rq", seq: 1, instanceName: b, isDone: false });
+    s().handleEvent("progress", { runId: "rq", seq: 2, instanceName: b, isDone: false, queued: true });
+    expect(tab().runState![b].status).toBe("waiting");
+    expect(tab().runState![b].stream).toBeUndefined();
+    s().handleEvent("current_node_running", { runId: "rq", seq: 3, instanceName: b, isDone: false });
+    expect(tab().runState![b].status).toBe("running");
+    s().handleEvent("progress", { runId: "rq", seq: 4, instanceName: b, isDone: false, queued: true });
+    s().handleEvent("run_end", { runId: "rq", seq: 5, output: {}, status: "cancelled", cancelled: true });
+    expect(tab().runState![b].status).toBe("cancelled");
+  });
+
   it("shows a node's error on that node and cancels the rest on a cancelled run_end", () => {
     const a = s().addNode("input-text", { x: 0, y: 0 }, { data: { inputText: "hi" } });
     const b = s().addNode("display", { x: 0, y: 0 });

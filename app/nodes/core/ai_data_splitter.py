@@ -109,8 +109,9 @@ class AIDataSplitterProcessor(TextGenerationProcessor):
         if expected > 1:
             system += f"\n\nThe estimated number of outputs for the next message is {expected}."
         settings = self.ctx.settings
-        client = make_client(settings, self.api_key(), "OpenAI")
-        with self.provider_call(openai_errors(settings, "OpenAI")):
+        call = self.new_call("OpenAI")
+        client = make_client(settings, call.api_key, "OpenAI")
+        with self.provider_call(openai_errors(call)):
             response = client.responses.create(model=AI_MODEL, input=[
                 {"role": "system", "content": system}, {"role": "user", "content": data}])
         return split_text(response.output_text or "", AI_SEPARATOR)

@@ -47,8 +47,9 @@ class DallEPromptProcessor(Processor):
         quality = self.node.get("quality") or "standard"
         if size not in SIZES:
             raise UserError(f"DALL-E 3 does not support the size '{size}' (use {', '.join(SIZES)}).")
-        client = make_client(self.ctx.settings, self.api_key())
-        with openai_errors(self.ctx.settings):
+        call = self.new_call("OpenAI")
+        client = make_client(self.ctx.settings, call.api_key)
+        with openai_errors(call):
             response = client.images.generate(model="dall-e-3", prompt=prompt, n=1, size=size, quality=quality,
                                               response_format="b64_json")
         image = response.data[0] if response.data else None

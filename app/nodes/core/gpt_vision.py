@@ -12,7 +12,7 @@ from app import concurrency
 from app.errors import UserError
 from app.nodes.config import Field, NodeConfig
 from app.nodes.text_generation import TextGenerationProcessor
-from app.providers.openai_client import make_client, openai_errors
+
 
 MODEL = "gpt-4o"
 MAX_TOKENS = 4096
@@ -83,12 +83,5 @@ class GPTVisionProcessor(TextGenerationProcessor):
         if not urls:
             raise UserError("No image provided: set 'image_url' or connect a node that outputs an image URL.")
         content = [self._part(url) for url in urls] + [{"type": "text", "text": prompt}]
-        settings = self.ctx.settings
-        client = make_client(settings, self.api_key(), "OpenAI")
-        with self.provider_call(openai_errors(settings, "OpenAI")):
-            stream = self.track(client.chat.completions.create(
-                model=MODEL, messages=[{"role": "user", "content": content}], max_completion_tokens=MAX_TOKENS,
-                stream=True))
-            with stream:
-                answer, _ = self.consume_chat(stream)
-        return answer
+        return self.stream_chat("OpenAI", {"model": MODEL, "messages": [{"role": "user", "content": content}],
+                                           "max_completion_tokens": MAX_TOKENS})

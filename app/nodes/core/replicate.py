@@ -138,7 +138,7 @@ class ReplicateProcessor(Processor):
         attempts = settings.provider_max_retries + 1
         for attempt in range(attempts):
             try:
-                with rc.provider_slot(rc.PROVIDER, settings.provider_concurrency):
+                with rc.provider_slot(settings, rc.PROVIDER, self._key(), self.ctx.waiting):
                     if version_id:
                         prediction = client.predictions.create(version=version_id, input=model_input)
                     else:
@@ -174,7 +174,7 @@ class ReplicateProcessor(Processor):
             if time.monotonic() >= deadline:
                 raise self._stop(f"The Replicate prediction for '{model}' did not finish within {timeout:g} s; "
                                 "it was cancelled (REPLICATE_TIMEOUT_S sets this limit).")
-            prediction = rc.call(settings, client.predictions.get, prediction.id)
+            prediction = rc.call(settings, self._key(), client.predictions.get, prediction.id)
             delay = min(delay * 1.25, max(settings.replicate_poll_interval, MAX_POLL_DELAY))
         if prediction.status != "succeeded":
             raise UserError(_failure_message(model, prediction.status, prediction.error))

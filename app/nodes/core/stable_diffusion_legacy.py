@@ -62,7 +62,8 @@ class StableDiffusionStabilityAIPromptProcessor(Processor):
         style = self.node.get("style_preset")
         if isinstance(style, str) and style.strip():
             body["style_preset"] = style.strip()
-        client = StabilityClient(self.ctx.settings, self.api_key(), self.ctx.cancelled)
+        client = StabilityClient(self.ctx.settings, self.api_key(), self.ctx.cancelled,
+                                 waiting=self.ctx.waiting)
         response = client.post(f"/v1/generation/{ENGINE}/text-to-image", accept="application/json",
                                json_body=body)
         artifacts = (response.json() or {}).get("artifacts") or []

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.nodes.config import Field, NodeConfig, all_of, select, when
-from app.nodes.text_generation import TextGenerationProcessor, context_field, with_reasoning
-from app.providers.anthropic_client import PROVIDER, anthropic_errors, make_client
+from app import concurrency
+from app.nodes.text_generation import StreamedAnswer, TextGenerationProcessor, context_field
+from app.providers.anthropic_client import PROVIDER, anthropic_errors, make_client, stream_json
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 MODELS = [
@@ -139,23 +140,25 @@ class ClaudeAnthropicProcessor(TextGenerationProcessor):
     def process(self) -> Any:
         params = self.request()
         settings = self.ctx.settings
-        client = make_client(settings, self.api_key())
-        answer = ""
-        thoughts = ""
-        with self.provider_call(anthropic_errors(settings)):
-            stream = self.track(client.messages.create(stream=True, **params))
+        call = self.new_call(PROVIDER)
+        client = make_client(settings, call.api_key)
+        shown = StreamedAnswer(self)
+        pacer = concurrency.Pacer()
+        with self.provider_call(anthropic_errors(call)):
+            stream = self.track(stream_json(client, params))
             with stream:
-                for event in stream:
-                    kind = getattr(event, "type", None)
+                for event in stream:  # JSON events
+                    call.chunks += 1
+                    pacer.tick()
+                    kind = event.get("type") if isinstance(event, dict) else None
                     if kind == "content_block_delta":
-                        delta = event.delta
-                        if delta.type == "text_delta":
-                            answer += delta.text
-                        elif delta.type == "thinking_delta":
-                            thoughts += delta.thinking
-                        else:
-                            continue
-                        self.stream(with_reasoning(thoughts, answer))
+                        delta = event.get("delta") or {}
+                        text = delta.get("text") if delta.get("type") == "text_delta" else None
+                        thought = delta.get("thinking") if delta.get("type") == "thinking_delta" else None
+                        if isinstance(text, str) and text:
+                            shown.add_answer(text)
+                        elif isinstance(thought, str) and thought:
+                            shown.add_thought(thought)
                     elif kind == "message_stop":
                         break
-        return answer
+        return shown.answer()

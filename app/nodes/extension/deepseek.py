@@ -10,7 +10,7 @@ from typing import Any
 
 from app.nodes.config import NodeConfig, select
 from app.nodes.text_generation import TextGenerationProcessor, context_field, prompt_field
-from app.providers.openai_client import make_client, openai_errors
+
 
 DEFAULT_MODEL = "deepseek-reasoner"
 MODELS = [("deepseek-chat", "V3"), ("deepseek-reasoner", "R1")]
@@ -37,11 +37,4 @@ class DeepSeekProcessor(TextGenerationProcessor):
     def process(self) -> Any:
         prompt = self.joined_prompt()
         model = self.node.get("model") or DEFAULT_MODEL
-        settings = self.ctx.settings
-        client = make_client(settings, self.api_key(), "DeepSeek")
-        with self.provider_call(openai_errors(settings, "DeepSeek")):
-            stream = self.track(client.chat.completions.create(
-                model=model, messages=[{"role": "user", "content": prompt}], stream=True))
-            with stream:
-                answer, _ = self.consume_chat(stream)
-        return answer
+        return self.stream_chat("DeepSeek", {"model": model, "messages": [{"role": "user", "content": prompt}]})

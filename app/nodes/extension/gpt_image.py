@@ -81,8 +81,9 @@ class GPTImageProcessor(Processor):
         if method == "generate":
             options = {key: self.node.get(key) or default for key, default in
                        (("size", "auto"), ("quality", "auto"), ("background", "opaque"), ("moderation", "low"))}
-            client = make_client(self.ctx.settings, self.api_key())
-            with openai_errors(self.ctx.settings):
+            call = self.new_call("OpenAI")
+            client = make_client(self.ctx.settings, call.api_key)
+            with openai_errors(call):
                 response = client.images.generate(model=model, prompt=prompt, n=1, **options)
         elif method == "edit":
             images = [self._file(url) for url in self._image_urls()]
@@ -92,8 +93,9 @@ class GPTImageProcessor(Processor):
             mask = self.input("mask")
             if isinstance(mask, str) and mask.strip():
                 extra["mask"] = self._file(mask.strip())
-            client = make_client(self.ctx.settings, self.api_key())
-            with openai_errors(self.ctx.settings):
+            call = self.new_call("OpenAI")
+            client = make_client(self.ctx.settings, call.api_key)
+            with openai_errors(call):
                 response = client.images.edit(model=model, prompt=prompt, image=images, **extra)
         else:
             raise UserError(f"Unknown GPT Image mode '{method}': use 'generate' or 'edit'.")

@@ -88,11 +88,12 @@ class OpenAITextToSpeechProcessor(Processor):
         instruction = self.text_input("instruction")
         if model == INSTRUCTION_MODEL and instruction and instruction.strip():
             extra["instructions"] = instruction
-        client = make_client(self.ctx.settings, self.api_key())
+        key = self.api_key()
+        client = make_client(self.ctx.settings, key)
         chunks = split_text(text)
 
         def synthesise(chunk: str) -> bytes:
-            with openai_errors(self.ctx.settings):
+            with openai_errors(self.new_call("OpenAI", key)):
                 return client.audio.speech.create(model=model, voice=voice, input=chunk, response_format="mp3",
                                                   **extra).read()
 

@@ -16,7 +16,7 @@ import openai
 from app import concurrency
 from app.nodes.config import Field, NodeConfig, select, when
 from app.nodes.text_generation import TextGenerationProcessor, context_field, prompt_field
-from app.providers.openai_client import make_client, openai_errors
+from app.providers.openai_client import make_client
 from app.settings import RESOURCES_DIR, Settings
 
 log = logging.getLogger(__name__)
@@ -146,10 +146,4 @@ class OpenRouterProcessor(TextGenerationProcessor):
         if image_url and image_url.strip() and model in catalogue.vision_ids():
             content = [{"type": "image_url", "image_url": {"url": image_url.strip()}},
                        {"type": "text", "text": prompt}]
-        client = make_client(settings, self.api_key(), PROVIDER)
-        with self.provider_call(openai_errors(settings, PROVIDER)):
-            stream = self.track(client.chat.completions.create(
-                model=model, messages=[{"role": "user", "content": content}], stream=True))
-            with stream:
-                answer, _ = self.consume_chat(stream)
-        return answer
+        return self.stream_chat(PROVIDER, {"model": model, "messages": [{"role": "user", "content": content}]})

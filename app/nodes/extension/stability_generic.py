@@ -78,7 +78,8 @@ class StabilityAIGenericProcessor(Processor):
             raise UserError("Choose a StabilityAI path for this node.")
         info = openapi.path_info(path)
         fields = openapi.fields_for_values(openapi.node_config_for(path), self.node.model_extra or {})
-        client = StabilityClient(self.ctx.settings, self.api_key(), self.ctx.cancelled)
+        client = StabilityClient(self.ctx.settings, self.api_key(), self.ctx.cancelled,
+                                 waiting=self.ctx.waiting)
         data, files = self._request_parts(fields)
         response = client.post(path, accept=info.accept, data=data, files=files)
         if info.asynchronous:

@@ -55,7 +55,8 @@ class StableDiffusionThreeProcessor(Processor):
                 data["seed"] = form_value(int(float(seed)))
             except (TypeError, ValueError):
                 raise UserError(f"The seed must be a whole number, not '{seed}'.") from None
-        client = StabilityClient(self.ctx.settings, self.api_key(), self.ctx.cancelled)
+        client = StabilityClient(self.ctx.settings, self.api_key(), self.ctx.cancelled,
+                                 waiting=self.ctx.waiting)
         response = client.post(PATH, accept="image/*", data=data, files={"none": ("", b"")})
         if not response.content:
             raise UserError("StabilityAI returned an empty image.", status=502)

@@ -52,7 +52,7 @@ export const en: Record<string, string> = {
   ClickToShowOutput: "Click to show the output", HideOutput: "Hide output", ExpiredURL: "This file is no longer available (expired URL).",
   FileUploaded: "Open file", ViewOutput: "View output", DownloadFile: "Download", Validate: "Validate", Cancel: "Cancel",
   EditTextContent: "Edit text", OpenInPopup: "Open in a larger editor", Collapse: "Collapse", Expand: "Expand",
-  status_idle: "Idle", status_queued: "Queued", status_running: "Running", status_done: "Done", status_failed: "Failed",
+  status_idle: "Idle", status_queued: "Queued", status_waiting: "Waiting for a provider slot", status_running: "Running", status_done: "Done", status_failed: "Failed",
   status_cancelled: "Cancelled", status_skipped: "Not run",
   // fields
   AddInput: "Add input", RemoveInput: "Remove input", Add: "Add", Key: "Key", Value: "Value", On: "On", Off: "Off",

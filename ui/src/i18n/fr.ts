@@ -44,7 +44,7 @@ export const fr: Record<string, string> = {
   ClickToShowOutput: "Cliquez pour voir la sortie", HideOutput: "Masquer la sortie", ExpiredURL: "Ce fichier n'est plus disponible (URL expirée).",
   FileUploaded: "Ouvrir le fichier", ViewOutput: "Voir la sortie", DownloadFile: "Télécharger", Validate: "Valider", Cancel: "Annuler",
   EditTextContent: "Modifier le texte", OpenInPopup: "Ouvrir dans un éditeur plus grand", Collapse: "Replier", Expand: "Déplier",
-  status_idle: "Inactif", status_queued: "En attente", status_running: "En cours", status_done: "Terminé", status_failed: "Échec",
+  status_idle: "Inactif", status_queued: "En attente", status_waiting: "En attente d'un créneau chez le fournisseur", status_running: "En cours", status_done: "Terminé", status_failed: "Échec",
   status_cancelled: "Annulé", status_skipped: "Non exécuté",
   AddInput: "Ajouter une entrée", RemoveInput: "Retirer une entrée", Add: "Ajouter", Key: "Clé", Value: "Valeur", On: "Oui", Off: "Non",
   NothingFound: "Aucun résultat.", FieldNotSupportedInCurrentVersion: "Type de champ non pris en charge :",

@@ -128,7 +128,8 @@ export interface FlowMetadata extends Record<string, unknown> {
   name?: string;
 }
 
-export type NodeStatus = "idle" | "queued" | "running" | "done" | "failed" | "cancelled" | "skipped";
+/** `waiting`: started, but waiting for a provider slot (the server's `progress` with `queued: true`). */
+export type NodeStatus = "idle" | "queued" | "waiting" | "running" | "done" | "failed" | "cancelled" | "skipped";
 
 export interface NodeRunState {
   status: NodeStatus;

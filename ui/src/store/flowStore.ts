@@ -155,7 +155,7 @@ export function remapEdges(oldData: NodeData, newData: NodeData, nodeId: string,
 function sanitizeRunState(runState: Record<string, NodeRunState> | undefined): Record<string, NodeRunState> {
   const out: Record<string, NodeRunState> = {};
   for (const [name, state] of Object.entries(runState ?? {})) {
-    if (state.status === "queued" || state.status === "running") continue;
+    if (state.status === "queued" || state.status === "waiting" || state.status === "running") continue;
     out[name] = { status: state.status, duration: state.duration, error: state.error };
   }
   return out;
@@ -510,7 +510,7 @@ export const useFlow = create<FlowState>((set, get) => {
         updateTab((tab) => {
           const runState = { ...(tab.runState ?? {}) };
           for (const [node, state] of Object.entries(runState)) {
-            if (state.runId === run.runId && (state.status === "queued" || state.status === "running")) {
+            if (state.runId === run.runId && (state.status === "queued" || state.status === "waiting" || state.status === "running")) {
               runState[node] = { status: cancelled ? "cancelled" : "skipped", runId: run.runId, startedAt: state.startedAt };
             }
           }
@@ -543,6 +543,11 @@ export const useFlow = create<FlowState>((set, get) => {
                 }
                 return { ...n, data };
               });
+            }, run.tabId);
+          } else if (payload.queued === true) {
+            updateTab((tab) => {
+              const previous = tab.runState?.[name];
+              return setRunState(tab, name, { status: "waiting", runId: run.runId, startedAt: previous?.startedAt ?? now, stream: previous?.stream });
             }, run.tabId);
           } else {
             updateTab((tab) => {
@@ -591,7 +596,7 @@ export const useFlow = create<FlowState>((set, get) => {
         updateTab((tab) => {
           const runState = { ...(tab.runState ?? {}) };
           for (const [node, state] of Object.entries(runState)) {
-            if (state.runId === run.runId && (state.status === "queued" || state.status === "running")) {
+            if (state.runId === run.runId && (state.status === "queued" || state.status === "waiting" || state.status === "running")) {
               runState[node] = { status: "cancelled", runId: run.runId, error: reason };
             }
           }

@@ -35,24 +35,25 @@ export function StatusBadge({ id, state }: { id: string; state?: NodeRunState })
   const status = state?.status ?? "idle";
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
-    if (status !== "running") return;
+    if (status !== "running" && status !== "waiting") return;
     const timer = setInterval(() => setNow(Date.now()), 250);
     return () => clearInterval(timer);
   }, [status]);
   if (status === "idle") return <span className="status idle" data-testid={`node-status-${id}`} data-status="idle" />;
-  const elapsed = status === "running" && state?.startedAt ? (now - state.startedAt) / 1000 : state?.duration;
+  const active = status === "running" || status === "waiting";
+  const elapsed = active && state?.startedAt ? (now - state.startedAt) / 1000 : state?.duration;
   return (
     <span className={`status ${status}`} data-testid={`node-status-${id}`} data-status={status} title={state?.error ?? t(`status_${status}`)}>
-      {status === "running" ? <Spinner size={11} /> : <i className="dot" />}
+      {active ? <Spinner size={11} /> : <i className="dot" />}
       {t(`status_${status}`)}
-      {elapsed !== undefined && (status === "running" || status === "done" || status === "failed") && <em>{formatDuration(elapsed)}</em>}
+      {elapsed !== undefined && (active || status === "done" || status === "failed") && <em>{formatDuration(elapsed)}</em>}
     </span>
   );
 }
 
 export function RunButton({ id, state }: { id: string; state?: NodeRunState }) {
   const t = useT();
-  const busy = state?.status === "running" || state?.status === "queued";
+  const busy = state?.status === "running" || state?.status === "queued" || state?.status === "waiting";
   const done = state?.status === "done";
   return (
     <button type="button" className={`run-btn node-play-button ${busy ? "busy" : ""} ${done ? "done" : ""}`} disabled={busy}

@@ -1,0 +1,115 @@
+"""Start-up work off the request path: import the provider SDKs and build the types they make lazily.
+
+The first streamed answer after a start would otherwise spend over a second inside the stream loop on
+imports and on building pydantic validators for the event models (blocking every green thread, and
+delivering that stream to the user in one burst). Here each SDK reads a tiny canned stream from an
+in-memory transport (httpx's MockTransport: no network, no key) so that work is done before users come.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import time
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def _sse(event: str | None, data: dict[str, Any]) -> str:
+    return (f"event: {event}\n" if event else "") + f"data: {json.dumps(data)}\n\n"
+
+
+def _response(status: str, text: str) -> dict[str, Any]:
+    return {"id": "resp_warm", "object": "response", "created_at": 0, "model": "warm-up", "status": status,
+            "output": [{"type": "message", "id": "msg_warm", "role": "assistant", "status": "completed",
+                        "content": [{"type": "output_text", "text": text, "annotations": []}]}],
+            "usage": {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}}
+
+
+def _openai_streams() -> dict[str, str]:
+    responses = "".join([
+        _sse("response.created", {"type": "response.created", "sequence_number": 0,
+                                   "response": _response("in_progress", "")}),
+        _sse("response.output_text.delta", {"type": "response.output_text.delta", "sequence_number": 1,
+                                             "item_id": "msg_warm", "output_index": 0, "content_index": 0,
+                                             "delta": "ok", "logprobs": []}),
+        _sse("response.completed", {"type": "response.completed", "sequence_number": 2,
+                                     "response": _response("completed", "ok")}),
+    ])
+    chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "warm-up",
+             "choices": [{"index": 0, "delta": {"role": "assistant", "content": "ok"}, "finish_reason": None}]}
+    chat = _sse(None, chunk) + "data: [DONE]\n\n"
+    return {"/v1/responses": responses, "/v1/chat/completions": chat}
+
+
+def _anthropic_stream() -> str:
+    message = {"id": "m", "type": "message", "role": "assistant", "model": "warm-up", "content": [],
+               "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 1, "output_tokens": 1}}
+    events = [("message_start", {"message": message}),
+              ("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}),
+              ("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": "ok"}}),
+              ("content_block_delta", {"index": 0, "delta": {"type": "thinking_delta", "thinking": "ok"}}),
+              ("content_block_stop", {"index": 0}),
+              ("message_delta", {"delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                                 "usage": {"output_tokens": 1}}),
+              ("message_stop", {})]
+    return "".join(_sse(name, {"type": name, **data}) for name, data in events)
+
+
+def _warm_openai() -> None:
+    import httpx
+    import openai
+
+    streams = _openai_streams()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"},
+                              content=streams[request.url.path].encode())
+
+    client = openai.OpenAI(api_key="warm-up", base_url="http://warm-up.invalid/v1", max_retries=0,
+                           http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+    with client.responses.create(model="warm-up", input="x", stream=True) as stream:
+        for _ in stream:
+            pass
+    with client.chat.completions.create(model="warm-up", messages=[{"role": "user", "content": "x"}],
+                                        stream=True) as chunks:
+        for _ in chunks:
+            pass
+
+
+def _warm_anthropic() -> None:
+    import anthropic
+    import httpx2
+
+    body = _anthropic_stream().encode()
+
+    def answer(request: Any) -> Any:
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+
+    client = anthropic.Anthropic(api_key="warm-up", base_url="http://warm-up.invalid", max_retries=0,
+                                 http_client=httpx2.Client(transport=httpx2.MockTransport(answer)))
+    with client.messages.create(model="warm-up", max_tokens=1, stream=True,
+                                messages=[{"role": "user", "content": "x"}]) as stream:
+        for _ in stream:
+            pass
+
+
+def warm_up() -> None:
+    """Run each SDK once on canned answers (a failure only costs the first real call its speed), then move
+    the start-up objects out of the garbage collector's way."""
+    started = time.monotonic()
+    from app import concurrency
+
+    for name, step in (("OpenAI", _warm_openai), ("Anthropic", _warm_anthropic)):
+        concurrency.sleep(0)  # let requests that came meanwhile through between the steps
+        try:
+            step()
+        except Exception as exc:  # never fatal: the SDK still works, only its first call is slower
+            log.warning("%s SDK warm-up failed: %s", name, type(exc).__name__)
+    # The SDKs leave ~300,000 long-lived objects (modules, classes, validators): a full garbage collection
+    # walks them all (~0.3-0.5 s with the whole server stopped), every so often under load. Objects that
+    # exist now live as long as the process; freezing them keeps them out of every later collection.
+    gc.freeze()
+    log.debug("provider SDKs warmed up in %.2f s", time.monotonic() - started)
