@@ -27,7 +27,7 @@ from typing import Any
 
 import requests
 
-from bench.harness import Client, Server, node
+from bench.harness import Client, Server, node, write_doc_section
 from bench.scenarios import _percentile
 from tests.support import ROOT, free_port, stop_process
 
@@ -246,15 +246,8 @@ SECTION = "## Provider path"
 
 
 def write_section(text: str, doc: Path = ROOT / "docs" / "benchmarks.md") -> None:
-    """Replace this benchmark's section of docs/benchmarks.md (other sections belong to other benchmarks)."""
-    existing = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n\n"
-    start = existing.find(SECTION + "\n")
-    if start == -1:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    else:
-        end = existing.find("\n## ", start + len(SECTION))
-        updated = existing[:start] + text + "\n" + (existing[end + 1:] if end != -1 else "")
-    doc.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
+    """Replace this benchmark's section of docs/benchmarks.md."""
+    write_doc_section(doc, SECTION, text)
 
 
 def run(clients: int = 100, seconds: float = 20, idle: float = 35, stream_count: int = 20,

@@ -21,6 +21,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench.harness import write_doc_section
 from tests.fakes.fixtures import start_llm_fake
 from tests.fakes.openai_api import script
 from tests.support import FlowClient, ServerProcess, node
@@ -133,15 +134,8 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def write_section(text: str) -> None:
-    """Replace our section of docs/benchmarks.md (other sections belong to other benchmarks)."""
-    existing = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    start = existing.find(SECTION + "\n")
-    if start == -1:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    else:
-        end = existing.find("\n## ", start + len(SECTION))
-        updated = existing[:start] + text + (existing[end + 1:] if end != -1 else "")
-    DOC.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
+    """Replace this benchmark's section of docs/benchmarks.md."""
+    write_doc_section(DOC, SECTION, text)
 
 
 def main() -> None:

@@ -81,3 +81,15 @@ class Client:
 def node(name: str, processor_type: str, parent: str | None = None, **values: Any) -> dict[str, Any]:
     inputs = [{"inputNode": parent, "inputNodeOutputKey": 0}] if parent else []
     return {"name": name, "processorType": processor_type, "inputs": inputs, **values}
+
+
+def write_doc_section(doc: Path, heading: str, text: str) -> None:
+    """Replace the section under `heading` of a Markdown file (other sections belong to other benchmarks)."""
+    existing = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n\n"
+    start = existing.find(heading + "\n")
+    if start == -1:
+        updated = existing.rstrip("\n") + "\n\n" + text
+    else:
+        end = existing.find("\n## ", start + len(heading))
+        updated = existing[:start] + text.rstrip("\n") + "\n" + (existing[end:] if end != -1 else "")
+    doc.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
