@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     from app.web.front_door import FrontDoor
     from app.web.hosts import HostPolicy, startup_warnings
     from app.web.routes import files, health, nodes, parameters, replicate, static_ui, uploads
+    from app.web.no_sessions import NoSessions
     from app.web.wire import FastPacket
     from app.wiring import AppModule
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
             "FLASK_SECRET_KEY is not set: using a random secret for this process.")
     app.config.update(SECRET_KEY=secret)
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.session_interface = NoSessions()
     allowed = settings.allowed_origins()
     CORS(app, origins=allowed)
     hosts = HostPolicy.from_settings(settings)
@@ -55,7 +57,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
 
     socketio = SocketIO(app, async_mode=settings.async_mode, cors_allowed_origins=origin_allowed,
                         max_http_buffer_size=settings.max_flow_bytes * 4 + 1_048_576,
-                        logger=False, engineio_logger=False, serializer=FastPacket)
+                        logger=False, engineio_logger=False, serializer=FastPacket, manage_session=False)
     injector = Injector([AppModule(settings, socketio), *modules])
     app.extensions["injector"] = injector
     app.extensions["settings"] = settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Callable, ClassVar
@@ -72,8 +73,7 @@ class Processor:
 
     @classmethod
     def required_fields(cls, node: Node) -> list[str]:
-        config = cls.node_config()
-        return required_field_names(config) if config else []
+        return list(_static_required_fields(cls))
 
     # ---- running ----------------------------------------------------------------------------
     def process(self) -> Any:
@@ -202,3 +202,10 @@ def normalise_output(value: Any) -> list[Any] | None:
     if value is None:
         return None
     return value if isinstance(value, list) else [value]
+
+
+@functools.cache
+def _static_required_fields(cls: type[Processor]) -> tuple[str, ...]:
+    """A node type's required fields from its static form, built once per type (not once per node run)."""
+    config = cls.node_config()
+    return tuple(required_field_names(config)) if config else ()
