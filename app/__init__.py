@@ -65,6 +65,10 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     app.extensions["access_token"] = token
     app.wsgi_app = FrontDoor(app.wsgi_app, hosts, token)  # type: ignore[method-assign]
 
+    # Flask-SocketIO pushes a request context for every Socket.IO event, and a push matches the URL: this rule
+    # lets that match succeed at once instead of raising NotFound per event. Engine.io answers /socket.io/
+    # before Flask's routing, so the view itself is never called.
+    app.add_url_rule("/socket.io/", endpoint="socketio", view_func=lambda: ("", 404))
     errors.register(app)
     headers.register(app)
     for blueprint in (health.bp, nodes.bp, parameters.bp, files.bp, uploads.bp, replicate.bp, static_ui.bp):
