@@ -1,0 +1,96 @@
+"""Bounded resources against the real server: user regexes, output amplification, large flows, runs per client."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.support import FlowClient, ServerProcess, first_error, node, run_end_of
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    srv = ServerProcess({"USE_MOCK": "true", "MOCK_DELAY_MIN": "0.01", "MOCK_DELAY_MAX": "0.02"},
+                        tmp_path_factory.mktemp("limits"))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def sock(server: ServerProcess) -> Iterator[FlowClient]:
+    client = FlowClient(server.url)
+    yield client
+    client.close()
+
+
+class HealthProbe:
+    """Polls /healthcheck from another thread; the latencies it saw."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.latencies: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        with requests.Session() as session:
+            while not self._stop.is_set():
+                started = time.monotonic()
+                session.get(self.url + "/healthcheck", timeout=30).raise_for_status()
+                self.latencies.append(time.monotonic() - started)
+                time.sleep(0.01)
+
+    def stop(self) -> list[float]:
+        self._stop.set()
+        self._thread.join(35)
+        return sorted(self.latencies)
+
+
+def p99(values: list[float]) -> float:
+    return values[min(len(values) - 1, int(len(values) * 0.99))]
+
+
+def rss_mb(server: ServerProcess) -> float:
+    for line in Path(f"/proc/{server.proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def node_errors(events: list[tuple[str, dict[str, Any]]]) -> dict[str, str]:
+    return {d["instanceName"]: d["error"] for n, d in events if n == "error" and "instanceName" in d}
+
+
+# ---- 1. user regexes ----------------------------------------------------------------------------
+def test_catastrophic_regex_ends_at_once_and_the_server_stays_responsive(server: ServerProcess,
+                                                                          sock: FlowClient) -> None:
+    probe = HealthProbe(server.url)
+    started = time.monotonic()
+    events = sock.run([node("r", "replace-text", input_text="a" * 30 + "!", search_text="(a+)+$",
+                            replacement_text="x", use_regex=True)], timeout=5)
+    elapsed = time.monotonic() - started
+    latencies = probe.stop()
+    assert elapsed < 1, f"took {elapsed:.2f} s"
+    assert run_end_of(events)["status"] == "completed"
+    assert run_end_of(events)["output"]["r"] == ["a" * 30 + "!"]
+    assert latencies and latencies[-1] < 0.5
+
+
+@pytest.mark.parametrize("pattern", [r"(a)\1", r"(?<=a)b", "(unclosed"])
+def test_patterns_re2_refuses_are_a_node_error_naming_the_field(sock: FlowClient, pattern: str) -> None:
+    started = time.monotonic()
+    events = sock.run([node("r", "replace-text", input_text="aab", search_text=pattern,
+                            replacement_text="x", use_regex=True)], timeout=5)
+    assert time.monotonic() - started < 1
+    message = node_errors(events)["r"]
+    assert "'search_text'" in message and "Traceback" not in message
+    assert run_end_of(events)["status"] == "failed"
