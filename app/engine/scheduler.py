@@ -15,6 +15,7 @@ from app.engine.flow import Flow
 from app.errors import UserError
 from app.nodes import mock
 from app.nodes.base import NodeContext, Processor, normalise_output
+from app.nodes.limits import check_node_output, check_run_output, output_size
 from app.nodes.registry import ProcessorRegistry
 from app.settings import Settings
 
@@ -67,6 +68,7 @@ class Run:
         self._stopping = False
         self._failed = False
         self._in_flight = 0
+        self._held_bytes = 0  # size of the outputs this run produced (MAX_RUN_OUTPUT_MB)
         self._tasks: dict[str, Any] = {}
         self._begun: set[str] = set()  # nodes whose task has started (killing one that has not would skip its clean-up)
         self._processors: dict[str, Processor] = {}
@@ -168,9 +170,13 @@ class Run:
             started = time.perf_counter()
             result = processor.process()
             duration = time.perf_counter() - started
+            size = output_size(result)
+            check_node_output(size, self.services.settings)
             with self._lock:
                 if self.cancelled.is_set():
                     return
+                check_run_output(self._held_bytes + size, self.services.settings)
+                self._held_bytes += size
                 self.outputs[name] = normalise_output(result)
                 self.results[name] = result
                 self.states[name] = NodeState.DONE

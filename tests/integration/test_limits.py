@@ -94,3 +94,34 @@ def test_patterns_re2_refuses_are_a_node_error_naming_the_field(sock: FlowClient
     message = node_errors(events)["r"]
     assert "'search_text'" in message and "Traceback" not in message
     assert run_end_of(events)["status"] == "failed"
+
+
+# ---- 2. output amplification ----------------------------------------------------------------------
+def merger_chain(text: str, length: int, repeat: int) -> list[dict[str, Any]]:
+    flow = [node("in", "input-text", inputText=text)]
+    for index in range(1, length + 1):
+        flow.append(node(f"m{index}", "merger-prompt", [(flow[-1]["name"], "input-1", 0)],
+                         prompt="${input-1}" * repeat))
+    return flow
+
+
+def test_merger_amplification_stops_at_the_node_output_limit(server: ServerProcess, sock: FlowClient) -> None:
+    # 2.7 KB repeated 10x by six mergers would be 2.7 GB; the fifth merger (270 MB) is refused unbuilt
+    events = sock.run(merger_chain("x" * 2700, 6, 10), timeout=60)
+    errors = node_errors(events)
+    assert list(errors) == ["m5"], errors
+    assert "MAX_NODE_OUTPUT_MB" in errors["m5"] and "50 MB" in errors["m5"]
+    assert run_end_of(events)["status"] == "failed"
+    assert rss_mb(server) < 1024
+
+
+def test_a_run_holding_too_much_output_fails_at_the_run_limit(start_server: Any,
+                                                              client_factory: Any) -> None:
+    srv = start_server(USE_MOCK="true", MAX_NODE_OUTPUT_MB="1", MAX_RUN_OUTPUT_MB="2")
+    text = "y" * 100_000
+    flow = [node("in", "input-text", inputText=text)]
+    flow += [node(f"m{i}", "merger-prompt", [("in", "input-1", 0)], prompt="${input-1}" * 9) for i in range(4)]
+    events = client_factory(srv.url).run(flow, timeout=30)
+    errors = node_errors(events)
+    assert errors and all("MAX_RUN_OUTPUT_MB" in message for message in errors.values()), errors
+    assert run_end_of(events)["status"] == "failed"

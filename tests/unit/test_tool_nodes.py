@@ -411,3 +411,12 @@ def test_youtube_unreachable_is_retried_once_then_reported(settings: Settings) -
     message = user_error({"name": "y", "processorType": "youtube_transcript_input", "url": fx.VIDEO_OK}, down)
     assert message.startswith(f"Failed to retrieve transcript for {fx.VIDEO_OK}: YouTube did not answer")
     assert time.monotonic() - started < 5
+
+
+def test_merger_refuses_an_amplified_output_before_building_it(settings: Settings) -> None:
+    small = settings.model_copy(update={"max_node_output_mb": 1.0})
+    node = {"name": "m", "processorType": "merger-prompt", "prompt": "${input-1}" * 11,
+            "inputs": [edge("in", "input-1")]}
+    assert run(node, small, outputs={"in": ["z" * 95_000]}) == "z" * 95_000 * 11
+    message = user_error(node, small, outputs={"in": ["z" * 96_000]})
+    assert "MAX_NODE_OUTPUT_MB" in message and "1 MB" in message
