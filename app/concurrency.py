@@ -230,5 +230,17 @@ def run_blocking(fn: Callable[..., Any], *args: Any) -> Any:
     return fn(*args)
 
 
+def on_signal(signum: int, handler: Callable[[], Any]) -> None:
+    """Call `handler` (in a task of its own, never inside the signal handler) when the process gets `signum`."""
+    if _mode == "gevent":
+        import gevent
+
+        gevent.signal_handler(signum, handler)
+        return
+    import signal
+
+    signal.signal(signum, lambda _signum, _frame: spawn(handler))
+
+
 class Cancelled(BaseException):
     """Raised inside a node's task when its run is cancelled (BaseException, like GreenletExit)."""

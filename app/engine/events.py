@@ -128,7 +128,7 @@ class RunEvents:
         self._emit("error", payload)
 
     def run_end(self, outputs: dict[str, Any], *, status: str) -> None:
-        self._emit("run_end", {"output": outputs, "status": status, "cancelled": status == "cancelled"})
+        self._emit("run_end", {"output": outputs, "status": status, "cancelled": status in ("cancelled", "interrupted")})
         with self._lock:
             self._closed = True
             for state in self._partials.values():

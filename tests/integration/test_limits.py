@@ -42,12 +42,11 @@ class HealthProbe:
         self._thread.start()
 
     def _poll(self) -> None:
-        with requests.Session() as session:
-            while not self._stop.is_set():
-                started = time.monotonic()
-                session.get(self.url + "/healthcheck", timeout=30).raise_for_status()
-                self.latencies.append(time.monotonic() - started)
-                time.sleep(0.01)
+        while not self._stop.is_set():  # a new connection each time, as a load balancer's probe
+            started = time.monotonic()
+            requests.get(self.url + "/healthcheck", timeout=30).raise_for_status()
+            self.latencies.append(time.monotonic() - started)
+            time.sleep(0.01)
 
     def stop(self) -> list[float]:
         self._stop.set()
@@ -106,11 +105,11 @@ def merger_chain(text: str, length: int, repeat: int) -> list[dict[str, Any]]:
 
 
 def test_merger_amplification_stops_at_the_node_output_limit(server: ServerProcess, sock: FlowClient) -> None:
-    # 2.7 KB repeated 10x by six mergers would be 2.7 GB; the fifth merger (270 MB) is refused unbuilt
-    events = sock.run(merger_chain("x" * 2700, 6, 10), timeout=60)
+    # 2.7 KB repeated 1000x by six mergers: the second merger's 2.7 GB is refused before it is built
+    events = sock.run(merger_chain("x" * 2700, 6, 1000), timeout=60)
     errors = node_errors(events)
-    assert list(errors) == ["m5"], errors
-    assert "MAX_NODE_OUTPUT_MB" in errors["m5"] and "50 MB" in errors["m5"]
+    assert list(errors) == ["m2"], errors
+    assert "MAX_NODE_OUTPUT_MB" in errors["m2"] and "50 MB" in errors["m2"]
     assert run_end_of(events)["status"] == "failed"
     assert rss_mb(server) < 1024
 
@@ -125,3 +124,72 @@ def test_a_run_holding_too_much_output_fails_at_the_run_limit(start_server: Any,
     errors = node_errors(events)
     assert errors and all("MAX_RUN_OUTPUT_MB" in message for message in errors.values()), errors
     assert run_end_of(events)["status"] == "failed"
+
+
+# ---- 3. large flows, runs per client --------------------------------------------------------------
+def wide_flow(count: int) -> list[dict[str, Any]]:
+    """One input feeding count - 1 display nodes: thousands of nodes ready at the same moment."""
+    return [node("in", "input-text", inputText="hi")] + [
+        node(f"d{i}", "display", [("in", None, 0)]) for i in range(count - 1)]
+
+
+def test_a_flow_over_the_node_limit_is_refused(sock: FlowClient) -> None:
+    events = sock.run(wide_flow(5001), timeout=30)
+    message = first_error(events)
+    assert "5001" in message and "MAX_FLOW_NODES" in message
+    assert not any(name == "run_end" for name, _ in events)
+
+
+def test_the_21st_concurrent_run_of_a_client_is_refused(sock: FlowClient, client_factory: Any,
+                                                        server: ServerProcess) -> None:
+    slow = [node("in", "input-text", inputText="hi", sleepDuration=5)]
+    run_ids = [uuid.uuid4().hex for _ in range(21)]
+    for run_id in run_ids[:20]:
+        sock.emit("process_file", {"jsonFile": json.dumps(slow), "runId": run_id})
+    for run_id in run_ids[:20]:
+        sock.wait_for(lambda n, d, r=run_id: n == "current_node_running" and d.get("runId") == r)
+    try:
+        events = sock.run(slow, runId=run_ids[20], timeout=10)
+        message = first_error(events)
+        assert "MAX_RUNS_PER_CLIENT" in message and "20" in message
+        other = client_factory(server.url).run([node("in", "input-text", inputText="fine")], timeout=10)
+        assert run_end_of(other)["status"] == "completed"  # the limit is per client
+    finally:
+        sock.emit("cancel_run", {})
+    for run_id in run_ids[:20]:
+        assert run_end_of(sock.wait_run(run_id, timeout=10))["status"] == "cancelled"
+    events = sock.run([node("in", "input-text", inputText="again")], timeout=10)
+    assert run_end_of(events)["status"] == "completed"  # the places were given back
+
+
+def poll_events(client: FlowClient, predicate: Any, timeout: float) -> tuple[str, dict[str, Any]]:
+    """Like FlowClient.wait_for, without rescanning every event on each arrival (thousands arrive here)."""
+    deadline = time.monotonic() + timeout
+    seen = 0
+    while time.monotonic() < deadline:
+        events = client.events[seen:]
+        seen += len(events)
+        for name, data, _ in events:
+            if predicate(name, data):
+                return name, data
+        time.sleep(0.05)
+    raise TimeoutError("no matching event")
+
+
+def test_a_wide_flow_keeps_the_server_responsive(server: ServerProcess, sock: FlowClient,
+                                                 client_factory: Any) -> None:
+    other = client_factory(server.url)
+    run_id = uuid.uuid4().hex
+    probe = HealthProbe(server.url)
+    time.sleep(0.2)
+    sock.emit("process_file", {"jsonFile": json.dumps(wide_flow(5000)), "runId": run_id})
+    poll_events(sock, lambda n, d: n == "current_node_running" and d.get("runId") == run_id
+                and d.get("instanceName", "").startswith("d"), timeout=30)
+    started = time.monotonic()
+    quick = other.run([node("in", "input-text", inputText="quick")], timeout=10)
+    quick_s = time.monotonic() - started
+    _, end = poll_events(sock, lambda n, d: n == "run_end" and d.get("runId") == run_id, timeout=90)
+    latencies = probe.stop()
+    assert end["status"] == "completed" and len(end["output"]) == 5000
+    assert run_end_of(quick)["status"] == "completed" and quick_s < 1, quick_s
+    assert len(latencies) > 10 and p99(latencies) <= 0.1, (p99(latencies), latencies[-5:])
