@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -31,27 +32,33 @@ def sock(server: ServerProcess) -> Iterator[FlowClient]:
     client.close()
 
 
+PROBE = """
+import sys, threading, time, json, requests
+url, done, latencies = sys.argv[1], threading.Event(), []
+threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+while not done.is_set():
+    started = time.monotonic()
+    requests.get(url + "/healthcheck", timeout=30).raise_for_status()
+    latencies.append(time.monotonic() - started)
+    if len(latencies) == 1:
+        print("ready", flush=True)
+    time.sleep(0.01)
+print(json.dumps(latencies))
+"""
+
+
 class HealthProbe:
-    """Polls /healthcheck from another thread; the latencies it saw."""
+    """Polls /healthcheck with a new connection each time (as a load balancer's probe) from a process
+    of its own, so the test's own Socket.IO client does not skew the figures; the latencies it saw."""
 
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.latencies: list[float] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._poll, daemon=True)
-        self._thread.start()
-
-    def _poll(self) -> None:
-        while not self._stop.is_set():  # a new connection each time, as a load balancer's probe
-            started = time.monotonic()
-            requests.get(self.url + "/healthcheck", timeout=30).raise_for_status()
-            self.latencies.append(time.monotonic() - started)
-            time.sleep(0.01)
+        self._proc = subprocess.Popen([sys.executable, "-c", PROBE, url], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+        assert self._proc.stdout is not None and self._proc.stdout.readline().strip() == "ready"
 
     def stop(self) -> list[float]:
-        self._stop.set()
-        self._thread.join(35)
-        return sorted(self.latencies)
+        out, _ = self._proc.communicate(input="", timeout=35)
+        return sorted(json.loads(out.strip().splitlines()[-1]))
 
 
 def p99(values: list[float]) -> float:
