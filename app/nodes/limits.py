@@ -8,6 +8,7 @@ from app.errors import UserError
 from app.settings import Settings
 
 MB = 1024 * 1024
+SHARED_MIN = 64 * 1024  # texts at least this large are counted once per run however many nodes hold them
 
 
 class OutputTooLarge(UserError):
@@ -23,6 +24,23 @@ def output_size(value: Any) -> int:
         return sum(output_size(item) for item in value)
     if isinstance(value, dict):
         return sum(output_size(key) + output_size(item) for key, item in value.items())
+    return 8
+
+
+def added_size(value: Any, held: set[int], new: set[int]) -> int:
+    """The part of output_size(value) not held already: a large text passed along unchanged (display,
+    transition) is one object in memory and counts once. `held` has the ids of those counted so far;
+    the ids of large texts met for the first time go into `new` (add them to `held` once accepted)."""
+    if isinstance(value, (str, bytes, bytearray)):
+        if len(value) >= SHARED_MIN:
+            if id(value) in held or id(value) in new:
+                return 0
+            new.add(id(value))
+        return len(value)
+    if isinstance(value, (list, tuple)):
+        return sum(added_size(item, held, new) for item in value)
+    if isinstance(value, dict):
+        return sum(output_size(key) + added_size(item, held, new) for key, item in value.items())
     return 8
 
 

@@ -131,6 +131,12 @@ def test_a_run_holding_too_much_output_fails_at_the_run_limit(start_server: Any,
     errors = node_errors(events)
     assert errors and all("MAX_RUN_OUTPUT_MB" in message for message in errors.values()), errors
     assert run_end_of(events)["status"] == "failed"
+    # a text passed along unchanged is held once: two displays of a 0.9 MB text stay under 2 MB
+    relay = [node("in", "input-text", inputText=text), node("m", "merger-prompt", [("in", "input-1", 0)],
+                                                            prompt="${input-1}" * 9)]
+    relay += [node(f"d{i}", "display", [("m", None, 0)]) for i in range(2)]
+    events = client_factory(srv.url).run(relay, timeout=60)
+    assert run_end_of(events)["status"] == "completed", node_errors(events)
 
 
 # ---- 3. large flows, runs per client --------------------------------------------------------------
