@@ -59,9 +59,10 @@ def test_long_grace_lets_the_run_finish_refuses_new_ones_then_exits_0(
     assert exit_code(server, 10) == 0, server.log()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_an_idle_server_exits_0_at_once(start_server: Callable[..., ServerProcess], signum: Any) -> None:
-    server = start_server(USE_MOCK="true")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("mode", ["gevent", "eventlet", "threading"])
+def test_an_idle_server_exits_0_at_once(start_server: Callable[..., ServerProcess], signum: Any, mode: str) -> None:
+    server = start_server(ASYNC_MODE=mode, USE_MOCK="true")
     sent = time.monotonic()
     server.proc.send_signal(signum)
     assert exit_code(server, 5) == 0, server.log()
