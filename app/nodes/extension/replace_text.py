@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, Callable
 
 import re2
 
@@ -12,10 +12,11 @@ from app.errors import UserError
 from app.nodes.base import Processor
 from app.nodes.config import Field, NodeConfig
 from app.nodes.core.url_input import as_bool
-from app.nodes.limits import check_node_output, max_node_output
+from app.nodes.limits import OutputTooLarge, check_node_output, max_node_output
 
 #: Longest search pattern accepted (RE2 also bounds the compiled program's memory).
 MAX_PATTERN_CHARS = 2000
+CANCEL_CHECK_EVERY = 10_000  # matches
 
 
 class ReplaceTextProcessor(Processor):
@@ -60,9 +61,11 @@ class ReplaceTextProcessor(Processor):
             return [text.replace(search, replacement, -1 if count == 0 else 1)]
         pattern = compile_pattern(search, regex=regex, case_sensitive=case_sensitive)
         limit = max_node_output(self.ctx.settings)
-        result = concurrency.run_blocking(partial(substitute, groups=regex), pattern, replacement, text, count, limit)
+        result = concurrency.run_blocking(partial(substitute, groups=regex, stop=lambda: self.cancelled),
+                                          pattern, replacement, text, count, limit)
         if result is None:
-            check_node_output(limit + 1, self.ctx.settings)
+            raise OutputTooLarge(f"The text after replacing would be larger than the limit of "
+                                 f"{self.ctx.settings.max_node_output_mb:g} MB (MAX_NODE_OUTPUT_MB).")
         return [result]
 
 
@@ -84,10 +87,11 @@ def compile_pattern(search: str, *, regex: bool, case_sensitive: bool) -> Any:
                         "backreferences and lookaround are not supported).") from None
 
 
-def substitute(pattern: Any, replacement: str, text: str, count: int, limit: int, *, groups: bool) -> str | None:
+def substitute(pattern: Any, replacement: str, text: str, count: int, limit: int, *, groups: bool,
+               stop: Callable[[], bool] = lambda: False) -> str | None:
     """Replace the matches (the first `count`, 0: all) as Python's re.sub would; with `groups`, \\1 and
     \\g<name> in `replacement` refer to the match's groups. None, stopping early, when the result would
-    be longer than `limit` characters."""
+    be longer than `limit` characters; stops early too (result unused) once `stop()` is true."""
     pieces: list[str] = []
     end = size = replaced = 0
     previous = None
@@ -104,7 +108,7 @@ def substitute(pattern: Any, replacement: str, text: str, count: int, limit: int
             pieces += (text[end:span[0]], piece)
             end = span[1]
             replaced += 1
-            if replaced == count:
+            if replaced == count or (replaced % CANCEL_CHECK_EVERY == 0 and stop()):
                 break
     except (IndexError, UnicodeDecodeError, re2.error) as exc:
         raise UserError(f"Invalid replacement text '{replacement}' in 'replacement_text' for a regular "
