@@ -9,6 +9,7 @@ concurrency.patch(os.environ.get("ASYNC_MODE") or "gevent")
 import logging  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.lifecycle import before_serving  # noqa: E402
 from app.settings import load_settings  # noqa: E402
 from app.web.access import editor_url  # noqa: E402
 from app.web.serving import build_server  # noqa: E402
@@ -22,7 +23,9 @@ def main() -> None:
     app = create_app(settings)
     logging.getLogger("server").info("Editor at %s (mode: %s%s)", editor_url(app),
                                      settings.async_mode, ", mock providers" if settings.use_mock else "")
-    build_server(app, settings).serve_forever()
+    server = build_server(app, settings)
+    before_serving(app)
+    server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -230,6 +230,44 @@ def run_blocking(fn: Callable[..., Any], *args: Any) -> Any:
     return fn(*args)
 
 
+def on_signal(signum: int, handler: Callable[[], Any]) -> None:
+    """Call `handler` (in a task of its own, never inside the signal handler) when the process gets `signum`."""
+    if _mode == "gevent":
+        import gevent
+
+        gevent.signal_handler(signum, handler)
+        return
+    import signal
+
+    if _mode == "eventlet":
+        signal.signal(signum, _eventlet_signal_waker(handler))
+        return
+    signal.signal(signum, lambda _signum, _frame: spawn(handler))
+
+
+def _eventlet_signal_waker(handler: Callable[[], Any]) -> Callable[[int, Any], None]:
+    """A signal handler that wakes eventlet's hub through a pipe (the hub may be waiting in epoll for
+    seconds, and a task spawned from the signal handler would wait as long), then runs `handler`."""
+    import os
+
+    import eventlet
+    from eventlet.hubs import trampoline
+
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(read_fd, False)
+    os.set_blocking(write_fd, False)
+
+    def wait() -> None:
+        while True:
+            trampoline(read_fd, read=True)
+            os.read(read_fd, 64)
+            spawn(handler)
+
+    eventlet.spawn(wait)
+    raw_write = eventlet.patcher.original("os").write  # the green one would switch inside the hub
+    return lambda _signum, _frame: raw_write(write_fd, b"!")
+
+
 class Cancelled(BaseException):
     """Raised inside a node's task when its run is cancelled (BaseException, like GreenletExit)."""
 

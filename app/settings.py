@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     stream_interval_ms: int = Field(50, alias="STREAM_INTERVAL_MS", ge=0)
     mock_delay_min: float = Field(0.1, alias="MOCK_DELAY_MIN", ge=0)
     mock_delay_max: float = Field(1.0, alias="MOCK_DELAY_MAX", ge=0)
+    max_node_output_mb: float = Field(50.0, alias="MAX_NODE_OUTPUT_MB", gt=0)
+    max_run_output_mb: float = Field(200.0, alias="MAX_RUN_OUTPUT_MB", gt=0)
+    max_flow_nodes: int = Field(5000, alias="MAX_FLOW_NODES", ge=1)
+    max_runs_per_client: int = Field(20, alias="MAX_RUNS_PER_CLIENT", ge=1)
+    shutdown_grace_s: float = Field(20.0, alias="SHUTDOWN_GRACE_S", ge=0)
 
     # Keys
     use_env_api_keys: bool = Field(False, alias="USE_ENV_API_KEYS")

@@ -181,7 +181,8 @@ class RunEvents:
     def run_end(self, outputs: dict[str, Any], *, status: str) -> None:
         if self._large is not None:
             outputs = self._large.run_end_outputs(outputs)
-        self._emit("run_end", {"output": outputs, "status": status, "cancelled": status == "cancelled"})
+        self._emit("run_end", {"output": outputs, "status": status,
+                               "cancelled": status in ("cancelled", "interrupted")})
         with self._lock:
             self._closed = True
             for state in self._partials.values():

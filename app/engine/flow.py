@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 LARGE_FLOW_BYTES = 256 * 1024
+#: Validating a large flow lets other work run after every this many nodes (the event loop stays free).
+YIELD_EVERY_NODES = 100
 
 
 class Edge(BaseModel):
@@ -148,9 +150,16 @@ def load_flow_json(raw: Any, max_bytes: int) -> list[Any]:
     return raw
 
 
+def _breathe(index: int) -> None:
+    """Yield to other green threads now and then while validating a large flow."""
+    if index % YIELD_EVERY_NODES == YIELD_EVERY_NODES - 1:
+        concurrency.sleep(0)
+
+
 def parse_nodes(items: list[Any]) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
     for index, item in enumerate(items):
+        _breathe(index)
         where = _describe(item, index)
         if not isinstance(item, dict):
             raise FlowError(f"The flow's {where} is not a JSON object.")
@@ -167,15 +176,26 @@ def parse_nodes(items: list[Any]) -> dict[str, Node]:
     return nodes
 
 
-def parse_flow(raw: Any, registry: ProcessorRegistry, *, max_bytes: int, mock: bool = False) -> Flow:
+def parse_flow(raw: Any, registry: ProcessorRegistry, *, max_bytes: int, max_nodes: int | None = None,
+               mock: bool = False) -> Flow:
     """Decode and validate a flow; raise FlowError naming the problem and the node(s)."""
-    nodes = parse_nodes(load_flow_json(raw, max_bytes))
+    items = load_flow_json(raw, max_bytes)
+    if max_nodes is not None and len(items) > max_nodes:
+        raise FlowError(f"The flow has too many nodes ({len(items)}; the limit is {max_nodes}, MAX_FLOW_NODES).",
+                        status=413)
+    return validate_flow(items, registry, mock)
+
+
+def validate_flow(items: list[Any], registry: ProcessorRegistry, mock: bool) -> Flow:
+    """The decoded node list as a Flow: known types, existing inputs, no cycle, required fields given."""
+    nodes = parse_nodes(items)
     for node in nodes.values():
         if not registry.has(node.processorType):
             raise FlowError(f"Processor type '{node.processorType}' not supported (node '{node.name}').",
                             nodes=[node.name])
     parents: dict[str, list[str]] = {}
-    for node in nodes.values():
+    for index, node in enumerate(nodes.values()):
+        _breathe(index)
         for edge in node.inputs:
             if edge.inputNode not in nodes:
                 raise FlowError(f"Input processor '{edge.inputNode}' not found (an input of node '{node.name}').",
@@ -187,7 +207,8 @@ def parse_flow(raw: Any, registry: ProcessorRegistry, *, max_bytes: int, mock: b
         cycle = list(dict.fromkeys(exc.args[1]))
         raise FlowError("The flow has a cycle: " + " -> ".join(cycle + cycle[:1])
                         + ". Remove one of these connections.", nodes=cycle) from None
-    for node in nodes.values():
+    for index, node in enumerate(nodes.values()):
+        _breathe(index)
         processor = registry.get(node.processorType)
         if mock and processor.is_mocked(node):
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 from typing import Any, Callable
@@ -15,10 +16,14 @@ from app.engine.flow import Flow
 from app.errors import UserError
 from app.nodes import mock
 from app.nodes.base import NodeContext, Processor, normalise_output
+from app.nodes.limits import added_size, check_node_output, check_run_output, output_size
 from app.nodes.registry import ProcessorRegistry
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
+
+#: Nodes of one run started (running or waiting for a pool slot) at once; more wait their turn.
+MAX_IN_FLIGHT = 100
 
 
 class NodeState(enum.Enum):
@@ -66,7 +71,11 @@ class Run:
         self.cancelled = concurrency.event()
         self._stopping = False
         self._failed = False
+        self._cancel_status = "cancelled"
         self._in_flight = 0
+        self._ready: deque[str] = deque()  # ready nodes waiting for room under MAX_IN_FLIGHT
+        self._held_bytes = 0  # size of the outputs this run produced (MAX_RUN_OUTPUT_MB)
+        self._held_ids: set[int] = set()  # the large texts among them, counted once each
         self._tasks: dict[str, Any] = {}
         self._begun: set[str] = set()  # nodes whose task has started (killing one that has not would skip its clean-up)
         self._processors: dict[str, Processor] = {}
@@ -94,11 +103,13 @@ class Run:
     def finished(self) -> bool:
         return bool(self._finished.is_set())
 
-    def cancel(self) -> None:
-        """Stop scheduling, call running nodes' cancel hooks, end with run_end {cancelled: true}."""
+    def cancel(self, status: str = "cancelled") -> None:
+        """Stop scheduling, call running nodes' cancel hooks, end with run_end {cancelled: true} and this
+        status ("cancelled", or "interrupted" when the server shuts down)."""
         with self._lock:
             if self._finished.is_set() or self.cancelled.is_set():
                 return
+            self._cancel_status = status
             self.cancelled.set()
             self._stopping = True
             processors = list(self._processors.items())
@@ -110,15 +121,18 @@ class Run:
                 log.exception("cancel hook of %s failed", name)
         for task in tasks:
             task.kill()
-        self._finish("cancelled")
+        self._finish(status)
 
     # ---- scheduling ------------------------------------------------------------------------
     def _submit_ready(self) -> None:
-        """Start every ready node that gets a pool slot now (atomically, so a sibling failing first
-        cannot drop it); the others queue for a slot and start only if the run is still going."""
+        """Start ready nodes, at most MAX_IN_FLIGHT of this run at once (a wide fan-out starts gradually,
+        so one run cannot hold the event loop); each takes a pool slot now if it can (atomically, so a
+        sibling failing first cannot drop it), or queues for one and starts only if the run still goes."""
         if self._stopping:
             return
-        for name in self._sorter.get_ready():
+        self._ready.extend(self._sorter.get_ready())
+        while self._ready and self._in_flight < MAX_IN_FLIGHT:
+            name = self._ready.popleft()
             self._in_flight += 1
             has_slot = bool(self.services.slots.acquire(blocking=False))
             if has_slot:
@@ -133,7 +147,7 @@ class Run:
 
     def _maybe_finish(self) -> None:
         if self._in_flight == 0 and (self._stopping or not self._sorter.is_active()):
-            status = "cancelled" if self.cancelled.is_set() else "failed" if self._failed else "completed"
+            status = self._cancel_status if self.cancelled.is_set() else "failed" if self._failed else "completed"
             self._finish(status)
 
     def _finish(self, status: str) -> None:
@@ -141,7 +155,7 @@ class Run:
             if self._finished.is_set():
                 return
             for name, state in self.states.items():
-                if state in (NodeState.QUEUED, NodeState.RUNNING) and status == "cancelled":
+                if state in (NodeState.QUEUED, NodeState.RUNNING) and self.cancelled.is_set():
                     self.states[name] = NodeState.CANCELLED
             self.events.run_end(dict(self.results), status=status)
             self._finished.set()
@@ -168,15 +182,21 @@ class Run:
             started = time.perf_counter()
             result = processor.process()
             duration = time.perf_counter() - started
+            size = output_size(result)
+            check_node_output(size, self.services.settings)
             with self._lock:
                 if self.cancelled.is_set():
                     return
+                new_ids: set[int] = set()
+                held = self._held_bytes + added_size(result, self._held_ids, new_ids)
+                check_run_output(held, self.services.settings)
+                self._held_bytes = held
+                self._held_ids |= new_ids  # the outputs stay referenced by the run: their ids stay theirs
                 self.outputs[name] = normalise_output(result)
                 self.results[name] = result
                 self.states[name] = NodeState.DONE
                 self.events.node_done(name, result, duration)
-                self._sorter.done(name)
-                self._submit_ready()
+                self._sorter.done(name)  # its children start in `finally`, once its pool slot is free
         except UserError as exc:
             self._fail(name, exc.message)
         except Exception:
@@ -192,6 +212,7 @@ class Run:
                 self._in_flight -= 1
                 self._tasks.pop(name, None)
                 self._processors.pop(name, None)
+                self._submit_ready()
                 self._maybe_finish()
 
     def _fail(self, name: str, message: str) -> None:

@@ -89,18 +89,24 @@ def register(socketio: SocketIO, injector: Injector, token: AccessToken | None =
         if target_required and not target:
             reply_error("Invalid input or missing parameters: 'nodeName' is required.", runId=req.runId)
             return
+        admission = None
         try:
-            flow = parse_flow(req.jsonFile, registry, max_bytes=settings.max_flow_bytes, mock=settings.use_mock)
+            admission = runs.admit(request.sid)  # counted from now: a client cannot pile up flows to parse
+            flow = parse_flow(req.jsonFile, registry, max_bytes=settings.max_flow_bytes,
+                              max_nodes=settings.max_flow_nodes, mock=settings.use_mock)
             if target is not None and target not in flow.nodes:
                 raise FlowError(f"Node '{target}' is not in the flow.", nodes=[target])
             runs.start(flow, sid=request.sid, api_keys=api_keys_for(req.parameters, settings),
                        run_id=req.runId, target=target, delta_stream=req.streamFormat == "delta",
-                       base_url=base_urls.get(request.sid))
+                       base_url=base_urls.get(request.sid), admission=admission)
         except UserError as exc:
             reply_error(exc.message, runId=req.runId, nodeName=target, nodes=exc.nodes or None)
         except Exception:
             log.exception("could not start a run")
             reply_error("The run could not start because of an internal error.", runId=req.runId, nodeName=target)
+        finally:
+            if admission is not None:
+                admission.release()
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:

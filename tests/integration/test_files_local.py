@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import socket
+import struct
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,3 +221,38 @@ def test_traversal_attempts_on_image_are_refused(server: ServerProcess, path: st
 def test_missing_image_is_a_json_404(server: ServerProcess) -> None:
     response = requests.get(f"{server.url}/image/nothing-here.png", timeout=5)
     assert response.status_code == 404 and response.json() == {"error": "File not found."}
+
+
+def _cut_off_upload(server: ServerProcess, *, declared: int | None, reset: bool) -> None:
+    """Send the fields and the start of the file, then close the connection mid-body."""
+    url, fields = forged_fields(server)
+    boundary = "cutoffboundary"
+    head = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                   for name, value in fields.items())
+    head += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"doc.txt\"\r\n"
+             "Content-Type: text/plain\r\n\r\n")
+    body = head.encode() + b"y" * 100_000
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        headers = [f"POST {urlsplit(url).path} HTTP/1.1", f"Host: 127.0.0.1:{server.port}",
+                   f"Content-Type: multipart/form-data; boundary={boundary}"]
+        headers.append(f"Content-Length: {declared}" if declared is not None else "Transfer-Encoding: chunked")
+        sock.sendall(("\r\n".join(headers) + "\r\n\r\n").encode())
+        sock.sendall(body if declared is not None else b"%x\r\n" % len(body) + body + b"\r\n")
+        incoming = server.folder / ".incoming"  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 5
+        while not (incoming.is_dir() and any(incoming.iterdir())) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert incoming.is_dir() and any(incoming.iterdir()), "the upload never started writing"
+        if reset:  # an abrupt end (RST), as when a browser tab or a proxy drops the connection
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+@pytest.mark.parametrize("reset", [False, True], ids=["closed", "reset"])
+@pytest.mark.parametrize("declared", [200_000, None], ids=["content-length", "chunked"])
+def test_a_cut_off_upload_leaves_no_part_file(server: ServerProcess, declared: int | None, reset: bool) -> None:
+    _cut_off_upload(server, declared=declared, reset=reset)
+    incoming = server.folder / ".incoming"  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 1
+    while any(incoming.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not any(incoming.iterdir()), f"left behind: {list(incoming.iterdir())}"

@@ -170,3 +170,11 @@ def test_a_required_field_with_a_default_may_be_absent() -> None:
         Field(name="prompt", type="textarea", required=True),
     ])
     assert required_field_names(config) == ["prompt"]
+
+
+def test_a_flow_over_the_node_limit_is_refused_naming_the_limit() -> None:
+    nodes = [n(f"n{i}") for i in range(11)]
+    assert len(parse_flow(json.dumps(nodes[:10]), REGISTRY, max_bytes=10**6, max_nodes=10).nodes) == 10
+    with pytest.raises(FlowError) as info:
+        parse_flow(json.dumps(nodes), REGISTRY, max_bytes=10**6, max_nodes=10)
+    assert "11" in info.value.message and "MAX_FLOW_NODES" in info.value.message

@@ -14,7 +14,8 @@ from app import concurrency
 from app.engine.events import EventSink
 from app.engine.flow import parse_flow
 from app.engine.runs import RunRegistry
-from app.engine.scheduler import Run, RunServices
+from app.engine.scheduler import MAX_IN_FLIGHT, Run, RunServices
+from app.engine.shutdown import Drain
 from app.errors import UserError
 from app.nodes.base import Processor
 from app.nodes.registry import ProcessorRegistry
@@ -164,9 +165,9 @@ class ListSink(EventSink):
 
 
 class Engine:
-    def __init__(self, pool: int = 512, interval_ms: int = 50) -> None:
+    def __init__(self, pool: int = 512, interval_ms: int = 50, **overrides: Any) -> None:
         self.registry = ProcessorRegistry(CLASSES)
-        settings = Settings(USE_MOCK=False, WORKER_POOL_SIZE=pool, STREAM_INTERVAL_MS=interval_ms)
+        settings = Settings(USE_MOCK=False, WORKER_POOL_SIZE=pool, STREAM_INTERVAL_MS=interval_ms, **overrides)
         services = RunServices(settings=settings, registry=self.registry, slots=concurrency.semaphore(pool))
         self.sink = ListSink()
         self.runs = RunRegistry(services, self.sink)
@@ -285,6 +286,31 @@ def test_server_wide_pool_bounds_concurrency(mode: str) -> None:
     assert len(REC.finished) == 8
 
 
+def test_a_wide_fan_out_starts_gradually(engine: Engine) -> None:
+    events = engine.run([node("root", "value")] + [node(f"s{i}", "sleep", "root", seconds=0.02) for i in range(250)])
+    check_envelope(events)
+    assert REC.max_running <= MAX_IN_FLIGHT + 1 and len(REC.finished) == 251
+    assert events[-1][1]["status"] == "completed"
+
+
+def test_runs_per_client_are_capped_and_given_back(mode: str) -> None:
+    engine = Engine(MAX_RUNS_PER_CLIENT=2)
+    first, second = (engine.start([node("b", "block")], sid="me") for _ in range(2))
+    with pytest.raises(UserError, match="MAX_RUNS_PER_CLIENT"):
+        engine.start([node("a", "value")], sid="me")
+    other = engine.start([node("a", "value")], sid="other")  # the limit is per client
+    assert other.wait(5)
+    admission = engine.runs.admit("other")  # a place taken before parsing counts too
+    admission.release()
+    admission.release()  # twice: harmless
+    first.cancel()
+    assert first.wait(5)
+    third = engine.start([node("a", "value")], sid="me")
+    assert third.wait(5)
+    second.cancel()
+    assert second.wait(5)
+
+
 def test_runs_are_independent(engine: Engine) -> None:
     failing = engine.start([node("f", "fail", message="first run fails"), node("after", "value", "f")])
     fine = engine.start([node("a", "sleep", seconds=0.05), node("b", "join", "a")])
@@ -380,6 +406,21 @@ def test_cancel_stops_scheduling_calls_hooks_and_ends_once(engine: Engine) -> No
     assert REC.cancel_hooks == ["blocker"]
     assert "child" not in REC.started
     assert "blocker" not in done(events)
+
+
+def test_shutdown_drain_interrupts_what_outlives_the_grace_and_refuses_new_runs(engine: Engine) -> None:
+    exits: list[int] = []
+    quick = engine.start([node("s", "sleep", seconds=0.05)])
+    slow = engine.start([node("blocker", "block")], sid="other")
+    assert REC.block_started.wait(5)
+    Drain(engine.runs, grace_s=0.3, exit_process=exits.append).run()
+    assert exits == [0] and quick.finished and slow.finished
+    assert engine.events_of(quick.run_id)[-1][1]["status"] == "completed"
+    end = engine.events_of(slow.run_id)[-1][1]
+    assert end["status"] == "interrupted" and end["cancelled"] is True
+    assert REC.cancel_hooks == ["blocker"]
+    with pytest.raises(UserError, match="shutting down"):
+        engine.start([node("a", "value")])
 
 
 def test_cancel_by_socket_only_reaches_that_sockets_runs(engine: Engine) -> None:

@@ -151,10 +151,53 @@ def test_replace_text_options(settings: Settings) -> None:
 def test_replace_text_errors(settings: Settings) -> None:
     message = user_error({"name": "r", "processorType": "replace-text", "input_text": "x", "search_text": "(",
                           "replacement_text": "y", "use_regex": True}, settings)
-    assert message.startswith("Invalid regular expression '('")
+    assert message.startswith("Invalid regular expression '('") and "'search_text'" in message
     message = user_error({"name": "r", "processorType": "replace-text", "input_text": "x", "search_text": "x",
                           "replacement_text": r"\2", "use_regex": True}, settings)
     assert "Invalid replacement" in message
+
+
+
+def test_replace_text_regex_runs_in_linear_time(settings: Settings) -> None:
+    started = time.perf_counter()
+    assert replace(settings, input_text="a" * 30 + "!", search_text="(a+)+$", replacement_text="x",
+                   use_regex=True) == ["a" * 30 + "!"]
+    assert replace(settings, input_text="a" * 100_000 + "!", search_text="(a|aa)*$", replacement_text="x",
+                   use_regex=True) == ["a" * 100_000 + "!x"]
+    assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize("pattern", [r"(a)\1", r"(?=a)a", r"a(?<!b)", "a{2,1}", "x" * 2001])
+def test_replace_text_patterns_re2_refuses_are_errors_naming_the_field(settings: Settings, pattern: str) -> None:
+    message = user_error({"name": "r", "processorType": "replace-text", "input_text": "aa", "search_text": pattern,
+                          "replacement_text": "y", "use_regex": True}, settings)
+    assert "'search_text'" in message and "Traceback" not in message and "b'" not in message
+
+
+def test_replace_text_replacement_groups(settings: Settings) -> None:
+    assert replace(settings, input_text="john smith", search_text=r"(?P<first>\w+) (?P<last>\w+)",
+                   replacement_text=r"\g<last>, \g<first> (\g<0>)", use_regex=True) == ["smith, john (john smith)"]
+    assert replace(settings, input_text="Café CAFÉ", search_text="é", replacement_text="e",
+                   case_sensitivity=False) == ["Cafe CAFe"]
+    assert replace(settings, input_text="a.b A.B", search_text="a.b", replacement_text=r"\g<0>",
+                   case_sensitivity=False) == [r"\g<0> \g<0>"]  # literal search: replacement literal too
+    message = user_error({"name": "r", "processorType": "replace-text", "input_text": "x", "search_text": "(x)",
+                          "replacement_text": r"\g<nope>", "use_regex": True}, settings)
+    assert "'replacement_text'" in message
+
+
+@pytest.mark.parametrize("values", [
+    {"search_text": "", "use_regex": True},  # matches between every character
+    {"search_text": "a"},
+    {"search_text": "A", "case_sensitivity": False},
+])
+def test_replace_text_output_is_bounded(settings: Settings, values: dict[str, Any]) -> None:
+    small = settings.model_copy(update={"max_node_output_mb": 1.0})
+    node = {"name": "r", "processorType": "replace-text", "input_text": "a" * 100_000,
+            "replacement_text": "b" * 100, **values}
+    if not node["search_text"]:
+        node["search_text"] = "(?:)"
+    assert "MAX_NODE_OUTPUT_MB" in user_error(node, small)
 
 
 # ---- generate-number ---------------------------------------------------------------------------
@@ -369,3 +412,12 @@ def test_youtube_unreachable_is_retried_once_then_reported(settings: Settings) -
     message = user_error({"name": "y", "processorType": "youtube_transcript_input", "url": fx.VIDEO_OK}, down)
     assert message.startswith(f"Failed to retrieve transcript for {fx.VIDEO_OK}: YouTube did not answer")
     assert time.monotonic() - started < 5
+
+
+def test_merger_refuses_an_amplified_output_before_building_it(settings: Settings) -> None:
+    small = settings.model_copy(update={"max_node_output_mb": 1.0})
+    node = {"name": "m", "processorType": "merger-prompt", "prompt": "${input-1}" * 11,
+            "inputs": [edge("in", "input-1")]}
+    assert run(node, small, outputs={"in": ["z" * 95_000]}) == "z" * 95_000 * 11
+    message = user_error(node, small, outputs={"in": ["z" * 96_000]})
+    assert "MAX_NODE_OUTPUT_MB" in message and "1 MB" in message

@@ -4,6 +4,7 @@ from typing import Any
 
 from app.nodes.base import Processor
 from app.nodes.config import Field, NodeConfig, options
+from app.nodes.limits import check_node_output
 
 DEFAULT_INPUT_NAMES = ["input-1", "input-2"]
 
@@ -30,6 +31,10 @@ class MergerPromptProcessor(Processor):
         prompt = self.text_input("prompt", "") or ""
         names = self.node.config_input_names or DEFAULT_INPUT_NAMES
         for index, name in enumerate(names, start=1):
-            value = self.text_input(name, "")
-            prompt = prompt.replace("${input-%d}" % index, "" if value is None else value)
+            value = self.text_input(name, "") or ""
+            placeholder = "${input-%d}" % index
+            # the size is known before the text is built: refuse an amplification instead of building it
+            check_node_output(len(prompt) + prompt.count(placeholder) * (len(value) - len(placeholder)),
+                              self.ctx.settings)
+            prompt = prompt.replace(placeholder, value)
         return prompt

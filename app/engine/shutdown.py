@@ -1,0 +1,53 @@
+"""Draining shutdown: refuse new runs, let running ones finish within a grace period, interrupt the rest."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable
+
+from app import concurrency
+from app.engine.runs import RunRegistry
+
+log = logging.getLogger(__name__)
+
+SHUTTING_DOWN = "The server is shutting down: the run was not started. Try again in a moment."
+#: After the last run_end, how long the event loop keeps running so those events reach their clients.
+FLUSH_S = 0.5
+POLL_S = 0.05
+
+
+class Drain:
+    """One shutdown of the server: begin() on the first signal; a second signal skips the grace."""
+
+    def __init__(self, runs: RunRegistry, grace_s: float, exit_process: Callable[[int], None]) -> None:
+        self.runs = runs
+        self.grace_s = grace_s
+        self.exit_process = exit_process
+        self._begun = False
+        self._hurry = concurrency.event()
+
+    def begin(self) -> None:
+        if self._begun:
+            log.warning("Second stop signal: interrupting the runs still going now.")
+            self._hurry.set()
+            return
+        self._begun = True
+        concurrency.spawn(self.run)
+
+    def run(self) -> None:
+        """Drain, then exit the process with status 0."""
+        self.runs.refuse_new_runs(SHUTTING_DOWN)
+        active = self.runs.active_count()
+        log.info("Shutting down: no new runs; %d running, waiting up to %g s for them.", active, self.grace_s)
+        deadline = time.monotonic() + self.grace_s
+        while self.runs.active_count() and time.monotonic() < deadline and not self._hurry.is_set():
+            self._hurry.wait(min(POLL_S, max(0.0, deadline - time.monotonic())))
+        left = self.runs.active_count()
+        if left:
+            log.warning("Shutting down: interrupting %d run(s) still going.", left)
+            self.runs.cancel_all("interrupted")
+        if active or left:
+            concurrency.sleep(FLUSH_S)
+        log.info("Shut down.")
+        self.exit_process(0)
