@@ -18,7 +18,7 @@ from app.web.serving import build_server  # noqa: E402
 def main() -> None:
     settings = load_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("werkzeug", "engineio", "socketio", "httpx", "httpcore", "urllib3", "botocore"):
+    for noisy in ("werkzeug", "engineio", "socketio", "httpx", "httpx2", "httpcore", "urllib3", "botocore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     app = create_app(settings)
     logging.getLogger("server").info("Editor at %s (mode: %s%s)", editor_url(app),
