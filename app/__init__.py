@@ -28,8 +28,16 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     from app.web.access import redact_tokens_in_access_logs, resolve_token
     from app.web.front_door import FrontDoor
     from app.web.hosts import HostPolicy, startup_warnings
-    from app.web.routes import files, health, nodes, parameters, replicate, static_ui, uploads
     from app.web.no_sessions import NoSessions
+    from app.web.routes import (
+        files,
+        health,
+        nodes,
+        parameters,
+        replicate,
+        static_ui,
+        uploads,
+    )
     from app.web.wire import FastPacket
     from app.wiring import AppModule
 

@@ -21,16 +21,26 @@ How a fetch goes (every redirect hop again):
 from __future__ import annotations
 
 from typing import Callable
-
 from urllib.parse import urljoin
 
 from urllib3 import HTTPHeaderDict, HTTPResponse, Timeout
-from urllib3.exceptions import ConnectTimeoutError, HTTPError, LocationParseError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    LocationParseError,
+    NewConnectionError,
+)
 from urllib3.util import Url, parse_url
 
 from app.errors import UserError
 from app.net_body import Budget, FetchResult
-from app.net_conn import Deadline, Resolver, is_public_address, pinned_pool, system_resolver
+from app.net_conn import (
+    Deadline,
+    Resolver,
+    is_public_address,
+    pinned_pool,
+    system_resolver,
+)
 from app.net_errors import failure
 from app.settings import Settings
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import errno
 import ssl
 
-from urllib3.exceptions import (ConnectTimeoutError, NewConnectionError, ProtocolError, ReadTimeoutError,
-                                SSLError)
-
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    SSLError,
+)
 from urllib3.util.ssl_match_hostname import CertificateError as NameMismatch
 
 from app.errors import UserError

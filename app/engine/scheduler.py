@@ -16,7 +16,12 @@ from app.engine.flow import Flow
 from app.errors import UserError
 from app.nodes import mock
 from app.nodes.base import NodeContext, Processor, normalise_output
-from app.nodes.limits import added_size, check_node_output, check_run_output, output_size
+from app.nodes.limits import (
+    added_size,
+    check_node_output,
+    check_run_output,
+    output_size,
+)
 from app.nodes.registry import ProcessorRegistry
 from app.settings import Settings
 

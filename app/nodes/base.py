@@ -11,9 +11,9 @@ from app.errors import UserError
 from app.nodes.config import AnyNodeConfig, NodeConfig, required_field_names
 
 if TYPE_CHECKING:
-    from app.engine.flow import Node
     from app.net import Fetcher
     from app.net_body import FetchResult
+    from app.nodes.spec import Node
     from app.providers.common import ProviderCall
     from app.settings import Settings
     from app.storage.base import Storage

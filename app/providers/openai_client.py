@@ -11,7 +11,13 @@ import pydantic
 
 from app.errors import UserError
 from app.providers.clients import cached_client
-from app.providers.common import TRANSPORT_ERRORS, ProviderCall, body_message, provider_error, stream_error
+from app.providers.common import (
+    TRANSPORT_ERRORS,
+    ProviderCall,
+    body_message,
+    provider_error,
+    stream_error,
+)
 from app.providers.http_pool import pooled_transport
 from app.settings import Settings
 

@@ -10,8 +10,14 @@ import pytest
 import requests
 
 from tests.fakes.provider_server import FakeProviders
-from tests.integration.files_support import (EDITED_PNG, SOURCE_PNG, fake_image_edits, minimal_pdf, run_outputs,
-                                             upload)
+from tests.integration.files_support import (
+    EDITED_PNG,
+    SOURCE_PNG,
+    fake_image_edits,
+    minimal_pdf,
+    run_outputs,
+    upload,
+)
 from tests.s3_fixtures import MotoS3, moto_s3  # noqa: F401  (fixture)
 from tests.support import FlowClient, ServerProcess, node
 

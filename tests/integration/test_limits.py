@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from tests.support import FlowClient, ServerProcess, first_error, node, run_end_of
 

@@ -15,8 +15,8 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests.fakes.fixtures import llm_fake, llm_fake_session, llm_server  # noqa: F401 (fixtures)
 from tests.fakes import openai_api
+from tests.fakes.fixtures import llm_fake, llm_fake_session, llm_server  # noqa: F401 (fixtures)
 from tests.fakes.openai_api import script
 from tests.fakes.provider_server import FakeProviders
 from tests.support import FlowClient, ServerProcess, node

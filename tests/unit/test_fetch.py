@@ -19,9 +19,9 @@ from app.errors import UserError
 from app.net import Fetcher
 from app.net_body import Budget
 from app.net_conn import Deadline, pinned_pool
-from app.engine.flow import Node
 from app.nodes.base import NodeContext
 from app.nodes.registry import ProcessorRegistry
+from app.nodes.spec import Node
 from app.settings import Settings
 from tests import http_fixtures as fx
 from tests.fakes.provider_server import FakeProviders

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from app.errors import UserError
+from app.nodes import stability_openapi as openapi
 from app.nodes.config import NodeConfig, NodeConfigVariant
 from app.nodes.core.stable_diffusion_legacy import parse_size
 from app.nodes.extension.openai_tts import join_mp3, split_text, strip_id3
 from app.nodes.extension.stability_generic import extension_for, form_value
-from app.providers import stability_openapi as openapi
 from app.providers.stability_client import error_detail
 
 

@@ -9,8 +9,14 @@ import pytest
 
 from app.errors import UserError
 from app.nodes.core.replicate import _failure_message
-from app.providers.replicate_schema import build_input, coerce, decode_data_uri, extension_for, shape_output
 from app.providers import replicate_client as rc
+from app.providers.replicate_schema import (
+    build_input,
+    coerce,
+    decode_data_uri,
+    extension_for,
+    shape_output,
+)
 from app.settings import Settings
 from tests.fakes.replicate_api import PINNED_SCHEMA, TEXT_SCHEMA
 

@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
-from app.engine.flow import FlowError, Node, parse_flow
+from app.engine.flow import FlowError, parse_flow
 from app.errors import UserError
 from app.net import Fetcher
 from app.nodes.base import NodeContext
 from app.nodes.core.url_input import normalise_url
 from app.nodes.core.youtube_transcript import video_id_of
 from app.nodes.registry import ProcessorRegistry
+from app.nodes.spec import Node
 from app.settings import Settings
 from app.storage.local import LocalStorage
 from tests import http_fixtures as fx

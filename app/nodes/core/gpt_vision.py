@@ -13,7 +13,6 @@ from app.errors import UserError
 from app.nodes.config import Field, NodeConfig
 from app.nodes.text_generation import TextGenerationProcessor
 
-
 MODEL = "gpt-4o"
 MAX_TOKENS = 4096
 _CHILD = re.compile(r"^image_url_(\d+)$")

@@ -8,7 +8,11 @@ from typing import Any
 from app import concurrency, tokens
 from app.errors import UserError
 from app.nodes.config import Field, NodeConfig, all_of, select, when
-from app.nodes.text_generation import TextGenerationProcessor, context_field, prompt_field
+from app.nodes.text_generation import (
+    TextGenerationProcessor,
+    context_field,
+    prompt_field,
+)
 
 DEFAULT_MODEL = "gpt-4.1-mini"
 MODELS = [("gpt-4o-mini", "GPT-4o-mini"), ("gpt-4o", "GPT-4o"), ("gpt-4.1-nano", "GPT-4.1-nano"),

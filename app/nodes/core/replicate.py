@@ -25,7 +25,13 @@ from app.net_body import FetchResult
 from app.nodes.base import Processor
 from app.nodes.config import NodeConfig
 from app.providers import replicate_client as rc
-from app.providers.replicate_schema import build_input, decode_data_uri, extension_for, is_public_host, shape_output
+from app.providers.replicate_schema import (
+    build_input,
+    decode_data_uri,
+    extension_for,
+    is_public_host,
+    shape_output,
+)
 
 log = logging.getLogger(__name__)
 

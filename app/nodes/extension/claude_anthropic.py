@@ -15,10 +15,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from app.nodes.config import Field, NodeConfig, all_of, select, when
 from app import concurrency
-from app.nodes.text_generation import StreamedAnswer, TextGenerationProcessor, context_field
-from app.providers.anthropic_client import PROVIDER, anthropic_errors, make_client, stream_json
+from app.nodes.config import Field, NodeConfig, all_of, select, when
+from app.nodes.text_generation import (
+    StreamedAnswer,
+    TextGenerationProcessor,
+    context_field,
+)
+from app.providers.anthropic_client import (
+    PROVIDER,
+    anthropic_errors,
+    make_client,
+    stream_json,
+)
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 MODELS = [

@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.nodes.config import NodeConfig, select
-from app.nodes.text_generation import TextGenerationProcessor, context_field, prompt_field
-
+from app.nodes.text_generation import (
+    TextGenerationProcessor,
+    context_field,
+    prompt_field,
+)
 
 DEFAULT_MODEL = "deepseek-reasoner"
 MODELS = [("deepseek-chat", "V3"), ("deepseek-reasoner", "R1")]

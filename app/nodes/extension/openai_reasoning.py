@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.nodes.config import NodeConfig, select, when
-from app.nodes.text_generation import TextGenerationProcessor, context_field, prompt_field
+from app.nodes.text_generation import (
+    TextGenerationProcessor,
+    context_field,
+    prompt_field,
+)
 
 DEFAULT_MODEL = "o4-mini"
 MODELS = ["o4-mini", "o3-mini", "o3", "o1-pro", "o1"]

@@ -15,7 +15,11 @@ import openai
 
 from app import concurrency
 from app.nodes.config import Field, NodeConfig, select, when
-from app.nodes.text_generation import TextGenerationProcessor, context_field, prompt_field
+from app.nodes.text_generation import (
+    TextGenerationProcessor,
+    context_field,
+    prompt_field,
+)
 from app.providers.openai_client import make_client
 from app.settings import RESOURCES_DIR, Settings
 

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 from app import concurrency
 from app.errors import UserError
+from app.nodes import stability_openapi as openapi
 from app.nodes.base import Processor
 from app.nodes.config import AnyNodeConfig, Field, NodeConfig
-from app.providers import stability_openapi as openapi
 from app.providers.stability_client import PROVIDER, StabilityClient, StabilityResponse
 
 POLL_INTERVAL_S = 0.5

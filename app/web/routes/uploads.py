@@ -8,7 +8,14 @@ from typing import IO, Any
 
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.http import parse_options_header
-from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
+from werkzeug.sansio.multipart import (
+    Data,
+    Epilogue,
+    Field,
+    File,
+    MultipartDecoder,
+    NeedData,
+)
 
 from app.errors import UserError
 from app.storage.base import Storage, max_upload_bytes

@@ -3,8 +3,9 @@ import { usePrefs } from "../store/prefs";
 import { en } from "./en";
 import { fr } from "./fr";
 
-export const LANGUAGES = { en: "English", fr: "Français" } as const;
-export type Language = keyof typeof LANGUAGES;
+import type { Language } from "./languages";
+
+export { LANGUAGES, type Language } from "./languages";
 const tables: Record<Language, Record<string, string>> = { en, fr };
 
 export function has(key: string): boolean {

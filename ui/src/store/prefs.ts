@@ -1,6 +1,6 @@
 /** User preferences and panel visibility; API keys and app parameters live only in this browser. */
 import { create } from "zustand";
-import type { Language } from "../i18n";
+import type { Language } from "../i18n/languages";
 import { readJson, readString, remove, write } from "./storage";
 
 export interface ParameterDetail {

@@ -10,8 +10,15 @@ from functools import lru_cache
 from typing import Any
 
 from app.errors import UserError
-from app.nodes.config import (AnyNodeConfig, DiscriminatedNodeConfig, Field, NodeConfig, NodeConfigVariant,
-                              Option, OutputType)
+from app.nodes.config import (
+    AnyNodeConfig,
+    DiscriminatedNodeConfig,
+    Field,
+    NodeConfig,
+    NodeConfigVariant,
+    Option,
+    OutputType,
+)
 from app.settings import RESOURCES_DIR
 
 DOCUMENT_PATH = RESOURCES_DIR / "openapi" / "stabilityai.json"
