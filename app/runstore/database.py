@@ -31,9 +31,14 @@ def _json(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+def _from_json(value: Any) -> Any:
+    """SQLite's numeric affinity for JSON columns hands a stored number back as a number, not JSON text."""
+    return value if isinstance(value, (int, float)) else orjson.loads(value)
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine with orjson for JSON columns; SQLite in WAL mode so readers never wait for the writer."""
-    engine = create_engine(url, json_serializer=_json, json_deserializer=orjson.loads, pool_pre_ping=True,
+    engine = create_engine(url, json_serializer=_json, json_deserializer=_from_json, pool_pre_ping=True,
                            hide_parameters=True)  # errors never echo stored values
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
