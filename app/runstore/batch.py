@@ -61,6 +61,7 @@ class BatchWriter:
                      flow=strip_secrets(record.flow), target=record.target)
         self._runs[record.run_id] = row
         self._session.add(row)
+        self._session.flush([row])  # the run's row before its nodes' (the models declare no relationships)
 
     def _run(self, run_id: str, at: float) -> RunRow:
         """The run's row; one seen only through its events is recorded without its flow."""
@@ -69,6 +70,7 @@ class BatchWriter:
             row = RunRow(id=run_id, status="running", created_at=utc(at), started_at=utc(at), started_by="editor")
             self._runs[run_id] = row
             self._session.add(row)
+            self._session.flush([row])
         return row
 
     def _node(self, run: RunRow, name: str, at: float) -> NodeRow:
