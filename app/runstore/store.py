@@ -24,8 +24,8 @@ class RunStore(RunQueries, RunMaintenance):
 
     def apply(self, records: Iterable[Record]) -> int:
         """Write a batch of records in one transaction; returns the events skipped for want of runId/seq."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            writer = BatchWriter(session)
+        with self.engine.begin() as connection:
+            writer = BatchWriter(connection)
             writer.apply(records)
         self.transactions += 1
         return writer.skipped
