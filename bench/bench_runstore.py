@@ -118,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
 
         body = "\n\n".join(f"```\n{text}\n```" for text in texts)
         write_doc_section(ROOT / "docs" / "benchmarks.md", SECTION,
-                          f"{SECTION}\n\n`python -m bench.bench_runstore --postgres --write`: the RecordingSink's cost on "
-                          f"the emit path and how long its batches take to land.\n\n{body}\n")
+                          f"{SECTION}\n\n`python -m bench.bench_runstore --postgres --write`: the RecordingSink's "
+                          f"cost on the emit path and how long its batches take to land.\n\n{body}\n")
     return 0
 
 

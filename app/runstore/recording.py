@@ -7,6 +7,8 @@ import logging
 import time
 from typing import Any
 
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
+
 from app import concurrency
 from app.engine.events import EventSink
 from app.runstore.records import Emitted, Record, Started
@@ -21,7 +23,7 @@ class RecordingSink:
     per batch. A full queue drops records (counted, logged) rather than slow a run down."""
 
     def __init__(self, inner: EventSink, store: RunStore, *, interval: float = 0.05, batch_size: int = 500,
-                 max_queue: int = 100_000) -> None:
+                 max_queue: int = 20_000) -> None:
         self._inner = inner
         self._store = store
         self._interval = interval
@@ -77,14 +79,27 @@ class RecordingSink:
                 self._write(batch)
 
     def _write(self, batch: list[Record]) -> None:
+        """One transaction; if the database refuses a record of it, the records go one by one."""
+        if concurrency.mode() == "threading":
+            self._apply(batch)
+        else:  # database I/O on a native thread: the event loop keeps serving runs meanwhile
+            concurrency.run_blocking(self._apply, batch)
+
+    def _apply(self, batch: list[Record]) -> None:
         try:
-            if concurrency.mode() == "threading":
-                self._store.apply(batch)
-            else:  # database I/O on a native thread: the event loop keeps serving runs meanwhile
-                concurrency.run_blocking(self._store.apply, batch)
-        except Exception:  # noqa: BLE001 - the history must never take a run down
-            self.failed += len(batch)
-            log.exception("run history: a batch of %d records could not be written", len(batch))
+            self._store.apply(batch)
+            return
+        except Exception as exc:  # noqa: BLE001 - the history must never take a run down
+            if not (len(batch) > 1 and _refused(exc)):
+                self.failed += len(batch)
+                log.warning("run history: %d records not written (%s)", len(batch), _brief(exc))
+                return
+        for record in batch:
+            try:
+                self._store.apply([record])
+            except Exception as exc:  # noqa: BLE001
+                self.failed += 1
+                log.warning("run history: a record not written (%s)", _brief(exc))
 
     def close(self) -> None:
         """Stop the flusher and write what is left."""
@@ -94,3 +109,13 @@ class RecordingSink:
             self._task.join(timeout=10)
             self._task = None
         self.flush()
+
+
+def _refused(exc: Exception) -> bool:
+    """The database refused some record (a duplicate, a bad value), as opposed to being unreachable."""
+    return isinstance(exc, (IntegrityError, DataError)) or type(exc) is StatementError
+
+
+def _brief(exc: Exception) -> str:
+    """The error's first line (parameters are hidden by the engine: no stored value is logged)."""
+    return str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__

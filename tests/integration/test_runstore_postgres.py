@@ -7,10 +7,9 @@ from typing import Iterator
 
 import pytest
 
-from tests.runstore_support import Backend, PostgresServer, postgres_backend, postgres_server, sqlite_backend
+from tests.runstore_support import postgres_server  # noqa: F401 - the session fixture
+from tests.runstore_support import Backend, PostgresServer, postgres_backend, sqlite_backend
 from tests.unit.test_runstore import *  # noqa: F401,F403 - every store test, run here per backend
-
-__all__ = ["postgres_server"]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

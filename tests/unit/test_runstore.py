@@ -270,6 +270,19 @@ def test_a_batch_the_database_refuses_is_counted_not_raised(tmp_path: Path) -> N
     assert sink.failed == 1 and len(inner.events) == 1
 
 
+def test_a_refused_record_costs_only_itself(store: RunStore) -> None:
+    store.record_run_started("r", [], None, "api")
+    store.record_event("r", 1, "current_node_running", {"instanceName": "a", "isDone": False})
+    sink = RecordingSink(ListSink(), store)
+    sink.emit("current_node_running", {"instanceName": "a", "isDone": False, "runId": "r", "seq": 1}, None)  # dup
+    sink.emit("progress", {"instanceName": "a", "isDone": True, "output": {1, 2}, "duration": 1, "runId": "r",
+                           "seq": 2}, None)  # a set is no JSON: stored as its text
+    sink.close()
+    assert sink.failed == 1
+    run = store.get_run("r")
+    assert run is not None and run.nodes[0].status == "succeeded" and run.nodes[0].output == "{1, 2}"
+
+
 GREEN_SCRIPT = """
 import sys
 from app import concurrency
