@@ -61,6 +61,16 @@ def test_migrations_create_the_tables_and_run_again_harmlessly(store: RunStore) 
     again.close()
 
 
+def test_the_models_and_the_migrations_agree(store: RunStore) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from app.runstore.models import Base
+
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
 def test_default_database_is_a_sqlite_file_in_data_dir(tmp_path: Path) -> None:
     settings = Settings(DATA_DIR=str(tmp_path / "fresh" / "data"))
     store = open_store(settings)
