@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.runstore.batch import BatchWriter
 from app.runstore.maintenance import RunMaintenance
-from app.runstore.models import NodeRow, RunRow
+from app.runstore.models import RUN_STATUSES, NodeRow, RunRow
 from app.runstore.queries import RunQueries
 from app.runstore.records import Emitted, Ended, Record, Started
 
@@ -40,6 +40,8 @@ class RunStore(RunQueries, RunMaintenance):
 
     def record_run_ended(self, run_id: str, status: str, error: str | None = None) -> None:
         """A run ended with a store status (succeeded, failed, cancelled, interrupted)."""
+        if status not in RUN_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(RUN_STATUSES)}")
         self.apply([Ended(run_id, status, error, time.time())])
 
     def record_node(self, run_id: str, node: str, status: str, *, output: Any = None, duration: float | None = None,

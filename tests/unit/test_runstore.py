@@ -120,6 +120,8 @@ def test_record_run_ended_and_record_node(store: RunStore) -> None:
     assert (run.nodes[0].output, run.nodes[0].cached) == ([1, 2], True)
     with pytest.raises(KeyError):
         store.record_node("missing", "x", "running")
+    with pytest.raises(ValueError, match="status"):
+        store.record_run_ended("r", "completed")
     with pytest.raises(ValueError, match="started_by"):
         store.record_run_started("r2", [], None, "robot")
 
