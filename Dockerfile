@@ -12,7 +12,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     HOST=0.0.0.0 \
     PORT=5000 \
-    LOCAL_STORAGE_FOLDER_NAME=/data/local_storage
+    LOCAL_STORAGE_FOLDER_NAME=/data/local_storage \
+    DATA_DIR=/data
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY app ./app

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NPM ?= npm
 
-.PHONY: start start-mock test test-fast ui venv chromium bench clean
+.PHONY: start start-mock test test-fast ui venv chromium postgresql bench clean
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -31,7 +31,13 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: venv ui chromium
+# Debian's PostgreSQL for the run store's tests (they start their own server in a temporary folder).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+test: venv ui chromium postgresql
 	@if [ -f ui/package.json ]; then cd ui && $(NPM) test --silent; fi
 	$(PY) -m pytest -q
 

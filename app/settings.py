@@ -115,6 +115,13 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = Field(None, alias="S3_ENDPOINT_URL")
     max_pool_connections: int = Field(100, alias="MAX_POOL_CONNECTIONS", ge=1)
 
+    # Run history (app/runstore): SQLite under DATA_DIR unless DATABASE_URL (postgresql+psycopg://...) is set
+    run_history: bool = Field(True, alias="RUN_HISTORY")
+    data_dir: Path = Field(Path("data"), alias="DATA_DIR")  # relative paths are under the project root
+    database_url: str | None = Field(None, alias="DATABASE_URL", repr=False)  # may carry a password
+    run_history_days: float = Field(30, alias="RUN_HISTORY_DAYS", gt=0)
+    run_history_max_runs: int = Field(10000, alias="RUN_HISTORY_MAX_RUNS", ge=1)
+
     @field_validator("cors_origins", "allowed_hosts", "extensions_whitelist", "extensions_blacklist",
                      "replicate_models_highlighted", mode="before")
     @classmethod
@@ -135,6 +142,10 @@ class Settings(BaseSettings):
     def local_storage_dir(self) -> Path:
         folder = Path(self.local_storage_folder_name)
         return folder if folder.is_absolute() else PROJECT_ROOT / folder
+
+    @property
+    def data_path(self) -> Path:
+        return self.data_dir if self.data_dir.is_absolute() else PROJECT_ROOT / self.data_dir
 
     @property
     def s3_enabled(self) -> bool:
