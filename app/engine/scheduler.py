@@ -16,12 +16,7 @@ from app.engine.flow import Flow
 from app.errors import UserError
 from app.nodes import mock
 from app.nodes.base import NodeContext, Processor, normalise_output
-from app.nodes.limits import (
-    added_size,
-    check_node_output,
-    check_run_output,
-    output_size,
-)
+from app.nodes.limits import HeldOutputs, check_node_output, output_size
 from app.nodes.registry import ProcessorRegistry
 from app.settings import Settings
 
@@ -79,8 +74,7 @@ class Run:
         self._cancel_status = "cancelled"
         self._in_flight = 0
         self._ready: deque[str] = deque()  # ready nodes waiting for room under MAX_IN_FLIGHT
-        self._held_bytes = 0  # size of the outputs this run produced (MAX_RUN_OUTPUT_MB)
-        self._held_ids: set[int] = set()  # the large texts among them, counted once each
+        self._held = HeldOutputs(self.services.settings)
         self._tasks: dict[str, Any] = {}
         self._begun: set[str] = set()  # nodes whose task has started (killing one that has not would skip its clean-up)
         self._processors: dict[str, Processor] = {}
@@ -192,11 +186,7 @@ class Run:
             with self._lock:
                 if self.cancelled.is_set():
                     return
-                new_ids: set[int] = set()
-                held = self._held_bytes + added_size(result, self._held_ids, new_ids)
-                check_run_output(held, self.services.settings)
-                self._held_bytes = held
-                self._held_ids |= new_ids  # the outputs stay referenced by the run: their ids stay theirs
+                self._held.add(result)
                 self.outputs[name] = normalise_output(result)
                 self.results[name] = result
                 self.states[name] = NodeState.DONE

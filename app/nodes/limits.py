@@ -61,3 +61,20 @@ def check_run_output(total: int, settings: Settings) -> None:
     if total > settings.max_run_output_mb * MB:
         raise OutputTooLarge(f"The run's outputs would be too large together ({total / MB:.1f} MB; the limit "
                              f"is {settings.max_run_output_mb:g} MB, MAX_RUN_OUTPUT_MB).")
+
+
+class HeldOutputs:
+    """The outputs one run holds, counted against MAX_RUN_OUTPUT_MB (a large text passed along counts once)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._bytes = 0
+        self._ids: set[int] = set()  # the large texts among them (they stay referenced by the run)
+
+    def add(self, value: Any) -> None:
+        """Count one more node's output, or raise OutputTooLarge and count nothing."""
+        new: set[int] = set()
+        total = self._bytes + added_size(value, self._ids, new)
+        check_run_output(total, self._settings)
+        self._bytes = total
+        self._ids |= new

@@ -13,9 +13,10 @@ import random
 import struct
 import wave
 import zlib
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
+from app import concurrency
 from app.errors import UserError
 from app.nodes.base import NodeContext, Processor
 
@@ -41,16 +42,13 @@ class MockProcessor(Processor):
         sleep_for = _sleep_duration(self.node)
         if sleep_for is None:
             sleep_for = random.uniform(settings.mock_delay_min, max(settings.mock_delay_min, settings.mock_delay_max))
-        self.ctx.cancelled.wait(sleep_for)
+        concurrency.wait_precisely(self.ctx.cancelled, sleep_for)
         return self._fake_output()
 
     def _fake_output(self) -> Any:
         """The node's mock output; media nodes get a real file in our storage, viewable offline."""
         output = self.real.mock_output
-        output_type = (self.node.config or {}).get("outputType")
-        if output_type is None:
-            static = self.real.node_config()
-            output_type = static.outputType if static is not None else None
+        output_type = (self.node.config or {}).get("outputType") or _static_output_type(self.real)
         media = {"imageUrl": (sample_png, "png"), "audioUrl": (sample_wav, "wav")}.get(output_type or "")
         if media is None or self.ctx.storage is None:
             return output
@@ -70,7 +68,7 @@ class SleepingProcessor(Processor):
         self.seconds = seconds
 
     def process(self) -> Any:
-        self.ctx.cancelled.wait(self.seconds)
+        concurrency.wait_precisely(self.ctx.cancelled, self.seconds)
         return self.inner.process()
 
     def cancel(self) -> None:
@@ -103,6 +101,13 @@ def sample_wav(seconds: float = 1.0, rate: int = 16000) -> bytes:
         out.setframerate(rate)
         out.writeframes(frames)
     return buffer.getvalue()
+
+
+@cache
+def _static_output_type(cls: type[Processor]) -> str | None:
+    """The output type of a node type's static form, built once per type."""
+    static = cls.node_config()
+    return static.outputType if static is not None else None
 
 
 def _sleep_duration(node: Any) -> float | None:
