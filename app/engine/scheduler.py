@@ -22,6 +22,11 @@ from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
+#: Instant nodes run in place per scheduling step; past that they get green threads like the others, so a
+#: long chain of them hands the event loop back regularly.
+MAX_IN_PLACE = 100
+INTERNAL_ERROR = "The node failed because of an internal error; the server log has the details."
+
 #: Nodes of one run started (running or waiting for a pool slot) at once; more wait their turn.
 MAX_IN_FLIGHT = 100
 
@@ -124,14 +129,22 @@ class Run:
 
     # ---- scheduling ------------------------------------------------------------------------
     def _submit_ready(self) -> None:
-        """Start ready nodes, at most MAX_IN_FLIGHT of this run at once (a wide fan-out starts gradually,
-        so one run cannot hold the event loop); each takes a pool slot now if it can (atomically, so a
-        sibling failing first cannot drop it), or queues for one and starts only if the run still goes."""
+        """Start ready nodes: instant ones run here and now (up to MAX_IN_PLACE per step), the others get a
+        green thread, at most MAX_IN_FLIGHT of this run at once (a wide fan-out starts gradually, so one run
+        cannot hold the event loop); each takes a pool slot now if it can (atomically, so a sibling failing
+        first cannot drop it), or queues for one and starts only if the run still goes."""
         if self._stopping:
             return
         self._ready.extend(self._sorter.get_ready())
-        while self._ready and self._in_flight < MAX_IN_FLIGHT:
+        in_place = MAX_IN_PLACE
+        while self._ready and self._in_flight < MAX_IN_FLIGHT and not self._stopping:
             name = self._ready.popleft()
+            if in_place and self._is_instant(name):  # no green thread, no slot: run it here, then its children
+                in_place -= 1
+                self._mark_running(name)
+                self._run_in_place(name)
+                self._ready.extend(self._sorter.get_ready())
+                continue
             self._in_flight += 1
             has_slot = bool(self.services.slots.acquire(blocking=False))
             if has_slot:
@@ -139,6 +152,20 @@ class Run:
             else:
                 self.states[name] = NodeState.QUEUED
             self._tasks[name] = concurrency.spawn(self._execute, name, has_slot)
+
+    def _is_instant(self, name: str) -> bool:
+        node = self.flow.nodes[name]
+        cls = self.services.registry.get(node.processorType)
+        return cls.instant and (not self.services.settings.use_mock or mock.runs_as_is(cls, node))
+
+    def _run_in_place(self, name: str) -> None:
+        try:
+            self._record(name, *self._process(self._create(name)))
+        except UserError as exc:
+            self._fail(name, exc.message)
+        except Exception:
+            log.exception("node %s (%s) failed", name, self.flow.nodes[name].processorType)
+            self._fail(name, INTERNAL_ERROR)
 
     def _mark_running(self, name: str) -> None:
         self.states[name] = NodeState.RUNNING
@@ -178,20 +205,11 @@ class Run:
                     return
                 processor = self._create(name)
                 self._processors[name] = processor
-            started = time.perf_counter()
-            result = processor.process()
-            duration = time.perf_counter() - started
-            size = output_size(result)
-            check_node_output(size, self.services.settings)
+            result, duration = self._process(processor)
             with self._lock:
                 if self.cancelled.is_set():
                     return
-                self._held.add(result)
-                self.outputs[name] = normalise_output(result)
-                self.results[name] = result
-                self.states[name] = NodeState.DONE
-                self.events.node_done(name, result, duration)
-                self._sorter.done(name)  # its children start in `finally`, once its pool slot is free
+                self._record(name, result, duration)  # its children start in `finally`, once its slot is free
         except UserError as exc:
             self._fail(name, exc.message)
         except Exception:
@@ -199,7 +217,7 @@ class Run:
                 log.debug("node %s stopped by cancel", name, exc_info=True)
                 return
             log.exception("node %s (%s) failed", name, self.flow.nodes[name].processorType)
-            self._fail(name, "The node failed because of an internal error; the server log has the details.")
+            self._fail(name, INTERNAL_ERROR)
         finally:
             if acquired:
                 slots.release()
@@ -209,6 +227,23 @@ class Run:
                 self._processors.pop(name, None)
                 self._submit_ready()
                 self._maybe_finish()
+
+    def _process(self, processor: Processor) -> tuple[Any, float]:
+        """Run one node's processor: its output (within MAX_NODE_OUTPUT_MB) and how long it took."""
+        started = time.perf_counter()
+        result = processor.process()
+        duration = time.perf_counter() - started
+        check_node_output(output_size(result), self.services.settings)
+        return result, duration
+
+    def _record(self, name: str, result: Any, duration: float) -> None:
+        """A node finished (caller holds the lock): keep its output, tell the caller, free its children."""
+        self._held.add(result)
+        self.outputs[name] = normalise_output(result)
+        self.results[name] = result
+        self.states[name] = NodeState.DONE
+        self.events.node_done(name, result, duration)
+        self._sorter.done(name)
 
     def _fail(self, name: str, message: str) -> None:
         with self._lock:

@@ -47,6 +47,9 @@ class Processor:
     api_key_name: ClassVar[str | None] = None
     #: Listed by /node/extensions (the reference's "extension" nodes) as well as /node/configs.
     is_extension: ClassVar[bool] = False
+    #: True when process() only reshapes what it is given (no I/O, no waiting, bounded work): the scheduler
+    #: then runs it in place instead of starting a green thread for it.
+    instant: ClassVar[bool] = False
     #: What a mocked node returns in mock mode.
     mock_output: ClassVar[Any] = "Lorem Ipsum"
 

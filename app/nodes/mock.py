@@ -118,6 +118,11 @@ def _sleep_duration(node: Any) -> float | None:
         return None
 
 
+def runs_as_is(cls: type[Processor], node: Any) -> bool:
+    """Whether mock mode runs this node's own processor, unwrapped (no fake, no added sleep)."""
+    return not (node.get("raiseError") or cls.is_mocked(node) or _sleep_duration(node))
+
+
 def create(cls: type[Processor], ctx: NodeContext) -> Processor:
     """The processor to run for this node in mock mode."""
     node = ctx.node

@@ -8,6 +8,7 @@ from app.nodes.config import NodeConfig
 
 class DisplayProcessor(Processor):
     processor_type = "display"
+    instant = True
 
     @classmethod
     def node_config(cls) -> NodeConfig:

@@ -8,6 +8,7 @@ from app.nodes.config import Field, NodeConfig
 
 class FileProcessor(Processor):
     processor_type = "file"
+    instant = True
 
     @classmethod
     def node_config(cls) -> NodeConfig:

@@ -8,6 +8,7 @@ from app.nodes.config import Field, NodeConfig
 
 class InputImageProcessor(Processor):
     processor_type = "input-image"
+    instant = True
 
     @classmethod
     def node_config(cls) -> NodeConfig:

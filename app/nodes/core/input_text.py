@@ -8,6 +8,7 @@ from app.nodes.config import Field, NodeConfig
 
 class InputTextProcessor(Processor):
     processor_type = "input-text"
+    instant = True
 
     @classmethod
     def node_config(cls) -> NodeConfig:

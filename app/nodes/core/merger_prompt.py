@@ -11,6 +11,7 @@ DEFAULT_INPUT_NAMES = ["input-1", "input-2"]
 
 class MergerPromptProcessor(Processor):
     processor_type = "merger-prompt"
+    instant = True
 
     @classmethod
     def node_config(cls) -> NodeConfig:

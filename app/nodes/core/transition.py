@@ -8,6 +8,7 @@ from app.nodes.config import NodeConfig
 
 class TransitionProcessor(Processor):
     processor_type = "transition"
+    instant = True
 
     @classmethod
     def node_config(cls) -> NodeConfig:

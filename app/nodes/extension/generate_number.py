@@ -16,6 +16,7 @@ DEFAULT_MAX = 1000
 
 class GenerateNumberProcessor(Processor):
     processor_type = "generate-number-processor"
+    instant = True
     is_extension = True
 
     @classmethod
