@@ -34,8 +34,6 @@ def measure(mode: str, documents_url: str) -> dict[str, Any]:
 
 async def _scenarios(mode: str, url: str, pid: int, documents_url: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    print(f"[{mode}] disconnect ...", flush=True)
-    result["disconnect"] = await scenarios.disconnect(url)
     print(f"[{mode}] one node ...", flush=True)
     result["one_node"] = await scenarios.one_node(url)
     print(f"[{mode}] fetch 3 x 40 MB documents ...", flush=True)
@@ -49,6 +47,8 @@ async def _scenarios(mode: str, url: str, pid: int, documents_url: str) -> dict[
     for clients in (20, 200):
         print(f"[{mode}] {clients} concurrent clients ...", flush=True)
         result[f"clients_{clients}"] = await scenarios.concurrent(url, clients)
+    print(f"[{mode}] disconnect ...", flush=True)  # last: its threaded clients must not slow the asyncio ones
+    result["disconnect"] = await scenarios.disconnect(url)
     return result
 
 
