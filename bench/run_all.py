@@ -46,7 +46,7 @@ async def _scenarios(mode: str, url: str, pid: int, documents_url: str) -> dict[
     result["fan_out"] = await scenarios.fan_out(url)
     for clients in (20, 200):
         print(f"[{mode}] {clients} concurrent clients ...", flush=True)
-        result[f"clients_{clients}"] = await scenarios.concurrent(url, clients)
+        result[f"clients_{clients}"] = await scenarios.concurrent(url, clients, bursts=5 if clients <= 20 else 3)
     print(f"[{mode}] disconnect ...", flush=True)  # last: its threaded clients must not slow the asyncio ones
     result["disconnect"] = await scenarios.disconnect(url)
     return result

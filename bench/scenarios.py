@@ -80,19 +80,25 @@ async def fan_out(url: str, children: int = 4, seconds: float = 2.0, repeats: in
     return {"total_ms": median, "over_ideal_ms": median - seconds * 1000}
 
 
-async def concurrent(url: str, clients: int, length: int = 10) -> dict[str, float]:
-    """`clients` sockets, all connected first, each run a chain of `length` nodes at the same moment."""
+async def concurrent(url: str, clients: int, length: int = 10, bursts: int = 5) -> dict[str, float]:
+    """`clients` sockets, all connected first, each run a chain of `length` nodes at the same moment; that
+    burst `bursts` times. p50/p95 over every run of every burst, nodes/s over the bursts' wall time."""
     flow = chain_flow(length - 1)
     connections = list(await asyncio.gather(*(Client().connect(url) for _ in range(clients))))
+    latencies: list[float] = []
+    failures = 0
+    wall = 0.0
     try:
         await asyncio.gather(*(c.run(flow) for c in connections[:5]))  # warm-up
-        started = time.perf_counter()
-        results = await asyncio.gather(*(c.run(flow, timeout=120) for c in connections))
-        wall = time.perf_counter() - started
+        for _ in range(bursts):
+            started = time.perf_counter()
+            results = await asyncio.gather(*(c.run(flow, timeout=120) for c in connections))
+            wall += time.perf_counter() - started
+            latencies += [elapsed * 1000 for elapsed, status in results if status == "completed"]
+            failures += sum(1 for _, status in results if status != "completed")
     finally:
         await asyncio.gather(*(c.close() for c in connections))
-    latencies = sorted(elapsed * 1000 for elapsed, status in results if status == "completed")
-    failures = sum(1 for _, status in results if status != "completed")
+    latencies.sort()
     return {
         "p50_ms": _percentile(latencies, 50), "p95_ms": _percentile(latencies, 95),
         "nodes_per_s": len(latencies) * length / wall if wall else 0.0, "failures": failures,
