@@ -125,7 +125,7 @@ def sleep(seconds: float) -> None:
 
 
 def event() -> Any:
-    """An Event with set(), is_set(), wait(timeout) -> bool."""
+    """An Event with set(), clear(), is_set(), wait(timeout) -> bool."""
     if _mode == "gevent":
         import gevent.event
 
@@ -147,6 +147,10 @@ class _EventletEvent:
 
     def is_set(self) -> bool:
         return self._event.ready()
+
+    def clear(self) -> None:
+        if self._event.ready():
+            self._event.reset()
 
     def wait(self, timeout: float | None = None) -> bool:
         import eventlet

@@ -128,26 +128,19 @@ class RunEvents:
         payload: dict[str, Any] = {"instanceName": name, "isDone": False}
         tail = "".join(state.parts)
         replacement = state.replacement
-        if replacement is None:  # appended only: the delta is the new parts
-            text = state.sent_text + tail
-            if self._delta:
-                payload["delta"] = tail
-                payload["offset"] = len(state.sent_text)
-            else:
-                payload["output"] = text
+        base = state.sent_text if replacement is None else replacement() if callable(replacement) else replacement
+        text = base + tail
+        if self._delta and (replacement is None or text.startswith(state.sent_text)):
+            payload["delta"] = text[len(state.sent_text):]
+            payload["offset"] = len(state.sent_text)
         else:
-            text = (replacement() if callable(replacement) else replacement) + tail
-            if self._delta and text.startswith(state.sent_text):
-                payload["delta"] = text[len(state.sent_text):]
-                payload["offset"] = len(state.sent_text)
-            else:
-                payload["output"] = text
+            payload["output"] = text
         state.sent_text = text
         state.replacement = None
         state.parts.clear()
         state.last_sent_at = time.monotonic()
         if "output" in payload and self._large is not None and text_size(text, self._large.limit) > self._large.limit:
-            state.closed = True  # whole-text partials this large would flood the client: the output comes by link
+            state.closed = True  # whole-text partials this large would flood the client; the output comes by link
             return
         self._emit("progress", payload)
 

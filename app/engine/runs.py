@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from typing import Any
 
 from app import concurrency
 from app.engine.events import EventSink, RunEvents
@@ -37,6 +36,8 @@ class RunRegistry:
         self._per_client: Counter[str] = Counter()
         self._refusal: str | None = None
         self._lock = concurrency.lock()
+        self._idle = concurrency.event()  # set while no run is going
+        self._idle.set()
 
     def admit(self, sid: str | None) -> Admission:
         """A place for one more run of this client; UserError when it has MAX_RUNS_PER_CLIENT runs
@@ -76,13 +77,15 @@ class RunRegistry:
             events = RunEvents(self.sink, sid, run_id,
                                stream_interval=self.services.settings.stream_interval_ms / 1000,
                                delta_stream=delta_stream, secrets=list(api_keys.values()), target=target,
-                               large=LargeValues(self.services.storage, base_url, self.services.settings.max_event_bytes))
+                               large=LargeValues(self.services.storage, base_url,
+                                                 self.services.settings.max_event_bytes))
             run = Run(run_id=run_id, sid=sid, flow=flow, to_run=to_run, api_keys=api_keys, events=events,
                       services=self.services, target=target, base_url=base_url, on_finish=self._forget)
             with self._lock:
                 if run_id in self._runs:
                     raise UserError(f"A run with id '{run_id}' is already running.", status=409)
                 self._runs[run_id] = run
+                self._idle.clear()
                 admission.held = False  # the run holds the place now; _forget gives it back
         finally:
             admission.release()
@@ -93,6 +96,8 @@ class RunRegistry:
             if self._runs.get(run.run_id) is run:
                 del self._runs[run.run_id]
                 self._release(run.sid)
+                if not self._runs:
+                    self._idle.set()
 
     def get(self, run_id: str) -> Run | None:
         return self._runs.get(run_id)
@@ -115,13 +120,13 @@ class RunRegistry:
     def active_count(self) -> int:
         return len(self._runs)
 
+    def wait_idle(self, timeout: float | None) -> bool:
+        """Wait until no run is going (True), or `timeout` seconds (False)."""
+        return bool(self._idle.wait(timeout))
+
     def cancel_all(self, status: str = "cancelled") -> None:
         """Cancel every run; each ends with run_end of this status ("interrupted" at shutdown)."""
         with self._lock:
             runs = list(self._runs.values())
         for run in runs:
             run.cancel(status)
-
-
-def describe(run: Run) -> dict[str, Any]:
-    return {"runId": run.run_id, "nodes": {n: s.value for n, s in run.states.items()}}

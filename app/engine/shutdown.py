@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Callable
 
 from app import concurrency
@@ -14,7 +13,6 @@ log = logging.getLogger(__name__)
 SHUTTING_DOWN = "The server is shutting down: the run was not started. Try again in a moment."
 #: After the last run_end, how long the event loop keeps running so those events reach their clients.
 FLUSH_S = 0.5
-POLL_S = 0.05
 
 
 class Drain:
@@ -25,12 +23,11 @@ class Drain:
         self.grace_s = grace_s
         self.exit_process = exit_process
         self._begun = False
-        self._hurry = concurrency.event()
 
     def begin(self) -> None:
         if self._begun:
             log.warning("Second stop signal: interrupting the runs still going now.")
-            self._hurry.set()
+            concurrency.spawn(self.runs.cancel_all, "interrupted")  # the registry turns idle: run() goes on
             return
         self._begun = True
         concurrency.spawn(self.run)
@@ -40,9 +37,7 @@ class Drain:
         self.runs.refuse_new_runs(SHUTTING_DOWN)
         active = self.runs.active_count()
         log.info("Shutting down: no new runs; %d running, waiting up to %g s for them.", active, self.grace_s)
-        deadline = time.monotonic() + self.grace_s
-        while self.runs.active_count() and time.monotonic() < deadline and not self._hurry.is_set():
-            self._hurry.wait(min(POLL_S, max(0.0, deadline - time.monotonic())))
+        self.runs.wait_idle(self.grace_s)
         left = self.runs.active_count()
         if left:
             log.warning("Shutting down: interrupting %d run(s) still going.", left)

@@ -15,7 +15,6 @@ NODELAY = (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 class Server(Protocol):
     def serve_forever(self) -> None: ...
-    def stop_accepting(self) -> None: ...
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -141,9 +140,6 @@ class _GeventServer:
     def serve_forever(self) -> None:
         self._server.serve_forever()
 
-    def stop_accepting(self) -> None:
-        self._server.close()
-
 
 class _EventletServer:
     def __init__(self, app: Any, listener: socket.socket) -> None:
@@ -156,9 +152,6 @@ class _EventletServer:
         import eventlet.wsgi
 
         eventlet.wsgi.server(self._listener, self._app, log_output=False)
-
-    def stop_accepting(self) -> None:
-        self._listener.close()
 
 
 class _ThreadingServer:
@@ -178,12 +171,8 @@ class _ThreadingServer:
                     self.close_connection = True
                 super().run_wsgi()
 
-        self._listener = listener
         host, port = listener.getsockname()[:2]
         self._server = make_server(host, port, app, threaded=True, fd=listener.fileno(), request_handler=Handler)
 
     def serve_forever(self) -> None:
         self._server.serve_forever()
-
-    def stop_accepting(self) -> None:
-        self._server.socket.close()
