@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     max_flow_nodes: int = Field(5000, alias="MAX_FLOW_NODES", ge=1)
     max_runs_per_client: int = Field(20, alias="MAX_RUNS_PER_CLIENT", ge=1)
     shutdown_grace_s: float = Field(20.0, alias="SHUTDOWN_GRACE_S", ge=0)
+    run_orphan_grace_s: float = Field(30.0, alias="RUN_ORPHAN_GRACE_S", ge=0)  # a run nobody follows waits this long
+    run_event_tail_mb: float = Field(8.0, alias="RUN_EVENT_TAIL_MB", gt=0)  # per live run, for late joiners
 
     # Keys
     use_env_api_keys: bool = Field(False, alias="USE_ENV_API_KEYS")

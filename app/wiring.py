@@ -1,4 +1,4 @@
-"""Injector bindings: settings, storage, node registry, fetcher, event sink, run registry."""
+"""Injector bindings: settings, storage, node registry, fetcher, event sink, run history, runs."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from typing import Any
 from injector import Binder, Module, provider, singleton
 
 from app import concurrency
-from app.engine.events import EventSink, SocketIOSink
+from app.engine.channel import EventSink
 from app.engine.runs import RunRegistry
 from app.engine.scheduler import RunServices
+from app.engine.service import RunService
 from app.net import Fetcher
 from app.nodes.registry import ProcessorRegistry
+from app.runstore import RunHistory, open_store
 from app.settings import Settings
 from app.storage.base import Storage
+from app.web.socket_sink import SocketIOSink
 
 
 def make_storage(settings: Settings) -> Storage:
@@ -63,7 +66,20 @@ class AppModule(Module):
                            slots=concurrency.semaphore(settings.worker_pool_size),
                            storage=storage, fetcher=fetcher)
 
+    @staticmethod
+    def _open_history(settings: Settings) -> RunHistory | None:
+        """The run history (migrated, cleaned up and recording), or None with RUN_HISTORY=false."""
+        if not settings.run_history:
+            return None
+        return RunHistory(open_store(settings), max_age_days=settings.run_history_days,
+                          max_runs=settings.run_history_max_runs).open()
+
     @singleton
     @provider
-    def runs(self, services: RunServices, sink: EventSink) -> RunRegistry:
-        return RunRegistry(services, sink)
+    def runs(self, services: RunServices, sink: EventSink, settings: Settings) -> RunRegistry:
+        return RunRegistry(services, sink, self._open_history(settings))
+
+    @singleton
+    @provider
+    def run_service(self, runs: RunRegistry, registry: ProcessorRegistry, settings: Settings) -> RunService:
+        return RunService(runs, registry, settings)

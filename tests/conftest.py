@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any, Callable
 
@@ -9,6 +11,9 @@ import pytest
 
 from tests.fakes.provider_server import FakeProviders, build
 from tests.support import FlowClient, ServerProcess
+
+# Apps built inside the test process keep their run history in a temporary folder, never in ./data.
+os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="aiflow-test-data-"))
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 import os
 import socket
 import subprocess
@@ -45,6 +47,8 @@ class ServerProcess:
                          "PYTHONUNBUFFERED": "1"})
         if tmp_path is not None:
             full_env.setdefault("LOCAL_STORAGE_FOLDER_NAME", str(tmp_path / "storage"))
+        self._data_dir = None if tmp_path is not None else tempfile.mkdtemp(prefix="aiflow-data-")
+        full_env.setdefault("DATA_DIR", str(tmp_path / "data") if tmp_path is not None else self._data_dir)
         full_env.update(env or {})
         self.log_path = (tmp_path or Path("/tmp")) / f"server-{self.port}.log"
         self._log = open(self.log_path, "wb")
@@ -73,6 +77,8 @@ class ServerProcess:
     def stop(self) -> None:
         stop_process(self.proc)
         self._log.close()
+        if self._data_dir is not None:
+            shutil.rmtree(self._data_dir, ignore_errors=True)
 
 
 class FlowClient:

@@ -1,27 +1,22 @@
-"""Events of a run on the wire: runId and seq on each, throttled partials, keys redacted."""
+"""A run's events as they happen: seq numbers, throttled partials, keys redacted; published on its channel."""
 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Protocol, runtime_checkable
+from typing import Any, Callable
 
 from app import concurrency
+from app.engine.channel import RunChannel
+from app.engine.event_types import (
+    NodeFailed,
+    NodeFinished,
+    NodeQueued,
+    NodeStarted,
+    NodeStreamed,
+    RunEnded,
+    RunEvent,
+)
 from app.engine.large_values import LargeValues, text_size
-
-
-@runtime_checkable
-class EventSink(Protocol):
-    """Where events go: a Socket.IO room in the server, a list in tests."""
-
-    def emit(self, event: str, payload: dict[str, Any], to: str | None) -> None: ...
-
-
-class SocketIOSink:
-    def __init__(self, socketio: Any) -> None:
-        self._server = socketio.server  # python-socketio's server: Flask-SocketIO's emit adds nothing a run needs
-
-    def emit(self, event: str, payload: dict[str, Any], to: str | None) -> None:
-        self._server.emit(event, payload, to=to, namespace="/")
 
 
 class _Partial:
@@ -43,15 +38,14 @@ class _Partial:
 
 
 class RunEvents:
-    """Emits one run's events to its caller, in order, with an increasing `seq`."""
+    """Publishes one run's events on its channel, in order, with an increasing `seq`."""
 
-    def __init__(self, sink: EventSink, to: str | None, run_id: str, *, stream_interval: float,
-                 delta_stream: bool = False, secrets: list[str] | None = None,
-                 target: str | None = None, large: LargeValues | None = None) -> None:
-        self._sink = sink
+    def __init__(self, channel: RunChannel, *, stream_interval: float, delta_stream: bool = False,
+                 secrets: list[str] | None = None, target: str | None = None,
+                 large: LargeValues | None = None) -> None:
+        self.channel = channel
         self._large = large
-        self._to = to
-        self.run_id = run_id
+        self.run_id = channel.run_id
         self._interval = stream_interval
         self._delta = delta_stream
         self._secrets = sorted((s for s in (secrets or []) if len(s) >= 4), key=len, reverse=True)
@@ -67,23 +61,33 @@ class RunEvents:
             text = text.replace(secret, "***")
         return text
 
-    def _emit(self, event: str, payload: dict[str, Any]) -> None:
+    def redact_value(self, value: Any) -> Any:
+        """A copy of a JSON-like value with every key of this run replaced (for what is stored)."""
+        if not self._secrets:
+            return value
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, list):
+            return [self.redact_value(item) for item in value]
+        if isinstance(value, dict):
+            return {key: self.redact_value(item) for key, item in value.items()}
+        return value
+
+    def _emit(self, event: RunEvent) -> None:
         with self._lock:
             if self._closed:
                 return
             self._seq += 1
-            payload["runId"] = self.run_id
-            payload["seq"] = self._seq
-            self._sink.emit(event, payload, self._to)
+            self.channel.publish(self._seq, event)
 
     # ---- node events -----------------------------------------------------------------------
     def node_running(self, name: str) -> None:
-        self._emit("current_node_running", {"instanceName": name, "isDone": False})
+        self._emit(NodeStarted(name))
 
     def node_waiting(self, name: str, waiting: bool) -> None:
         """The node waits for a provider slot (`queued` progress), or got one (running again)."""
         if waiting:
-            self._emit("progress", {"instanceName": name, "isDone": False, "queued": True})
+            self._emit(NodeQueued(name))
         else:
             self.node_running(name)
 
@@ -125,24 +129,22 @@ class RunEvents:
                 self._send_partial(name, state)
 
     def _send_partial(self, name: str, state: _Partial) -> None:
-        payload: dict[str, Any] = {"instanceName": name, "isDone": False}
         tail = "".join(state.parts)
         replacement = state.replacement
         base = state.sent_text if replacement is None else replacement() if callable(replacement) else replacement
         text = base + tail
         if self._delta and (replacement is None or text.startswith(state.sent_text)):
-            payload["delta"] = text[len(state.sent_text):]
-            payload["offset"] = len(state.sent_text)
+            event = NodeStreamed(name, delta=text[len(state.sent_text):], offset=len(state.sent_text))
         else:
-            payload["output"] = text
+            event = NodeStreamed(name, output=text)
         state.sent_text = text
         state.replacement = None
         state.parts.clear()
         state.last_sent_at = time.monotonic()
-        if "output" in payload and self._large is not None and text_size(text, self._large.limit) > self._large.limit:
+        if event.delta is None and self._large is not None and text_size(text, self._large.limit) > self._large.limit:
             state.closed = True  # whole-text partials this large would flood the client; the output comes by link
             return
-        self._emit("progress", payload)
+        self._emit(event)
 
     def _close_partials(self, name: str) -> None:
         with self._lock:
@@ -154,28 +156,19 @@ class RunEvents:
 
     def node_done(self, name: str, output: Any, duration: float) -> None:
         self._close_partials(name)
-        payload: dict[str, Any] = {"instanceName": name, "isDone": True, "duration": round(duration, 6)}
-        if output is not None:
-            refs: list[dict[str, Any]] = []
-            if self._large is not None:
-                output, refs = self._large.shrink(name, output)
-            payload["output"] = output
-            if refs:
-                payload["largeOutputs"] = refs
-        self._emit("progress", payload)
+        refs: list[dict[str, Any]] = []
+        if output is not None and self._large is not None:
+            output, refs = self._large.shrink(name, output)
+        self._emit(NodeFinished(name, output, duration, refs))
 
     def node_error(self, name: str, message: str) -> None:
         self._close_partials(name)
-        payload: dict[str, Any] = {"instanceName": name, "isDone": False, "error": self.redact(message)}
-        if self._target is not None:
-            payload["nodeName"] = self._target
-        self._emit("error", payload)
+        self._emit(NodeFailed(name, self.redact(message), self._target))
 
     def run_end(self, outputs: dict[str, Any], *, status: str) -> None:
         if self._large is not None:
             outputs = self._large.run_end_outputs(outputs)
-        self._emit("run_end", {"output": outputs, "status": status,
-                               "cancelled": status in ("cancelled", "interrupted")})
+        self._emit(RunEnded(outputs, status))
         with self._lock:
             self._closed = True
             for state in self._partials.values():

@@ -107,14 +107,19 @@ def parse_nodes(items: list[Any]) -> dict[str, Node]:
     return nodes
 
 
-def parse_flow(raw: Any, registry: ProcessorRegistry, *, max_bytes: int, max_nodes: int | None = None,
-               mock: bool = False) -> Flow:
-    """Decode and validate a flow; raise FlowError naming the problem and the node(s)."""
+def decode_flow(raw: Any, *, max_bytes: int, max_nodes: int | None = None) -> list[Any]:
+    """The flow's node list, within MAX_FLOW_SIZE_MB and MAX_FLOW_NODES (FlowError otherwise)."""
     items = load_flow_json(raw, max_bytes)
     if max_nodes is not None and len(items) > max_nodes:
         raise FlowError(f"The flow has too many nodes ({len(items)}; the limit is {max_nodes}, MAX_FLOW_NODES).",
                         status=413)
-    return validate_flow(items, registry, mock)
+    return items
+
+
+def parse_flow(raw: Any, registry: ProcessorRegistry, *, max_bytes: int, max_nodes: int | None = None,
+               mock: bool = False) -> Flow:
+    """Decode and validate a flow; raise FlowError naming the problem and the node(s)."""
+    return validate_flow(decode_flow(raw, max_bytes=max_bytes, max_nodes=max_nodes), registry, mock)
 
 
 def validate_flow(items: list[Any], registry: ProcessorRegistry, mock: bool) -> Flow:

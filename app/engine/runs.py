@@ -1,92 +1,87 @@
-"""Active runs, by runId and by socket: admit, start, cancel, cancel everything of a disconnected client."""
+"""Active runs by runId: start, follow (sockets join by runId), cancel, and orphans a disconnect leaves."""
 
 from __future__ import annotations
 
-import uuid
-from collections import Counter
+import secrets
+from dataclasses import dataclass
+from typing import Any
 
 from app import concurrency
-from app.engine.events import EventSink, RunEvents
+from app.engine.admission import Admission, Admissions
+from app.engine.channel import EventSink, RunChannel
+from app.engine.events import RunEvents
 from app.engine.flow import Flow
 from app.engine.large_values import LargeValues
 from app.engine.scheduler import Run, RunServices
 from app.errors import UserError
 
+#: Run ids at least this long are capabilities: any socket that knows one may join or cancel that run.
+CAPABILITY_ID_LENGTH = 32
 
-class Admission:
-    """A client's place for one run, taken before its flow is parsed; a started run takes it over."""
 
-    def __init__(self, registry: RunRegistry, sid: str | None) -> None:
-        self._registry = registry
-        self.sid = sid
-        self.held = True
+def new_run_id() -> str:
+    """128 random bits, as 32 hex characters."""
+    return secrets.token_hex(16)
 
-    def release(self) -> None:
-        """Give the place back (no-op once a run took it over, or when already released)."""
-        if self.held:
-            self.held = False
-            self._registry._release(self.sid)
+
+@dataclass(frozen=True)
+class RunStart:
+    """Who starts a run, and how its events are shaped."""
+
+    sid: str | None = None  # the socket that starts it (it follows the run at once)
+    run_id: str | None = None
+    target: str | None = None
+    delta_stream: bool = False
+    base_url: str | None = None
+    started_by: str = "editor"
+    flow_id: str | None = None
+    source: Any = None  # the flow as sent, for the history
 
 
 class RunRegistry:
-    def __init__(self, services: RunServices, sink: EventSink) -> None:
+    def __init__(self, services: RunServices, sink: EventSink, history: Any = None) -> None:
         self.services = services
         self.sink = sink
+        self.history = history  # app.runstore.RunHistory, or None with RUN_HISTORY=false
+        self.admissions = Admissions(services.settings.max_runs_per_client)
         self._runs: dict[str, Run] = {}
-        self._per_client: Counter[str] = Counter()
-        self._refusal: str | None = None
+        self._orphan_timers: dict[str, concurrency.Task] = {}
         self._lock = concurrency.lock()
         self._idle = concurrency.event()  # set while no run is going
         self._idle.set()
 
     def admit(self, sid: str | None) -> Admission:
-        """A place for one more run of this client; UserError when it has MAX_RUNS_PER_CLIENT runs
-        going (or being parsed) already, or when the server no longer takes runs."""
-        with self._lock:
-            if self._refusal is not None:
-                raise UserError(self._refusal, status=503)
-            if sid is not None:
-                limit = self.services.settings.max_runs_per_client
-                if self._per_client[sid] >= limit:
-                    raise UserError(f"Too many runs at once: this client already has {limit} runs going "
-                                    "(the limit is MAX_RUNS_PER_CLIENT). Wait for one to end.", status=429)
-                self._per_client[sid] += 1
-        return Admission(self, sid)
-
-    def _release(self, sid: str | None) -> None:
-        if sid is None:
-            return
-        with self._lock:
-            self._per_client[sid] -= 1
-            if self._per_client[sid] <= 0:
-                del self._per_client[sid]
+        return self.admissions.admit(sid)
 
     def refuse_new_runs(self, message: str) -> None:
-        """From now on every admit() fails with this message (the server is shutting down)."""
-        with self._lock:
-            self._refusal = message
+        self.admissions.refuse(message)
 
-    def start(self, flow: Flow, *, sid: str | None, api_keys: dict[str, str], run_id: str | None = None,
-              target: str | None = None, delta_stream: bool = False, base_url: str | None = None,
+    def start(self, flow: Flow, api_keys: dict[str, str], how: RunStart,
               admission: Admission | None = None) -> Run:
-        """Start a run of the whole flow, or (with `target`) of that node and the ancestors it needs."""
-        admission = admission or self.admit(sid)
+        """Start a run of the whole flow, or (with `how.target`) of that node and the ancestors it needs."""
+        admission = admission or self.admit(how.sid)
+        settings = self.services.settings
         try:
-            run_id = run_id or uuid.uuid4().hex
-            to_run = flow.ancestors_to_run(target) if target else set(flow.nodes)
-            events = RunEvents(self.sink, sid, run_id,
-                               stream_interval=self.services.settings.stream_interval_ms / 1000,
-                               delta_stream=delta_stream, secrets=list(api_keys.values()), target=target,
-                               large=LargeValues(self.services.storage, base_url,
-                                                 self.services.settings.max_event_bytes))
-            run = Run(run_id=run_id, sid=sid, flow=flow, to_run=to_run, api_keys=api_keys, events=events,
-                      services=self.services, target=target, base_url=base_url, on_finish=self._forget)
+            run_id = how.run_id or new_run_id()
+            to_run = flow.ancestors_to_run(how.target) if how.target else set(flow.nodes)
+            channel = RunChannel(run_id, self.sink, self.history,
+                                 max_tail_chars=int(settings.run_event_tail_mb * 1024 * 1024))
+            events = RunEvents(channel, stream_interval=settings.stream_interval_ms / 1000,
+                               delta_stream=how.delta_stream, secrets=list(api_keys.values()), target=how.target,
+                               large=LargeValues(self.services.storage, how.base_url, settings.max_event_bytes))
+            run = Run(run_id=run_id, sid=how.sid, flow=flow, to_run=to_run, api_keys=api_keys, events=events,
+                      services=self.services, target=how.target, base_url=how.base_url, on_finish=self._forget)
             with self._lock:
                 if run_id in self._runs:
                     raise UserError(f"A run with id '{run_id}' is already running.", status=409)
                 self._runs[run_id] = run
                 self._idle.clear()
                 admission.held = False  # the run holds the place now; _forget gives it back
+            if self.history is not None:
+                self.history.run_started(run_id, events.redact_value(how.source), how.target, how.started_by,
+                                         how.flow_id)
+            if how.sid is not None:
+                channel.follow(how.sid)
         finally:
             admission.release()
         return run.start()
@@ -95,24 +90,75 @@ class RunRegistry:
         with self._lock:
             if self._runs.get(run.run_id) is run:
                 del self._runs[run.run_id]
-                self._release(run.sid)
+                self.admissions.release(run.sid)
+                timer = self._orphan_timers.pop(run.run_id, None)
+                if timer is not None:
+                    timer.kill()
                 if not self._runs:
                     self._idle.set()
 
     def get(self, run_id: str) -> Run | None:
         return self._runs.get(run_id)
 
-    def of_socket(self, sid: str) -> list[Run]:
-        with self._lock:
-            return [run for run in self._runs.values() if run.sid == sid]
+    def reachable(self, run_id: str, sid: str | None) -> Run | None:
+        """The live run if this caller may act on it: its own socket, a follower, or anyone holding a long id."""
+        run = self._runs.get(run_id)
+        if run is None:
+            return None
+        if sid is None or len(run_id) >= CAPABILITY_ID_LENGTH or sid == run.sid or sid in run.events.channel.followers:
+            return run
+        return None
 
-    def cancel(self, sid: str, run_id: str | None = None) -> list[str]:
-        """Cancel one run of this socket (or all of them); another socket's runs are out of reach."""
+    def join(self, sid: str, run_id: str, after_seq: int) -> Run | None:
+        """The socket follows a live run from `after_seq` on (None when the run is not live or not reachable)."""
+        run = self.reachable(run_id, sid)
+        if run is None:
+            return None
+        self._keep(run_id)
+        run.events.channel.follow(sid, after_seq)
+        return run
+
+    def _keep(self, run_id: str) -> None:
+        with self._lock:
+            timer = self._orphan_timers.pop(run_id, None)
+        if timer is not None:
+            timer.kill()
+
+    def socket_gone(self, sid: str) -> None:
+        """A socket disconnected: it follows nothing any more; a run left with no follower waits
+        RUN_ORPHAN_GRACE_S for someone to join, then is cancelled."""
+        grace = self.services.settings.run_orphan_grace_s
+        with self._lock:
+            runs = [run for run in self._runs.values()
+                    if run.sid == sid or sid in run.events.channel.followers]
+        for run in runs:
+            channel = run.events.channel
+            channel.unfollow(sid)
+            if not channel.watched and run.sid is not None:  # an API run goes on without followers
+                self._orphaned(run, grace)
+
+    def _orphaned(self, run: Run, grace: float) -> None:
+        if grace <= 0:
+            run.cancel()
+            return
+        with self._lock:
+            if run.run_id not in self._orphan_timers:
+                self._orphan_timers[run.run_id] = concurrency.spawn_later(grace, self._orphan_expired, run)
+
+    def _orphan_expired(self, run: Run) -> None:
+        with self._lock:
+            self._orphan_timers.pop(run.run_id, None)
+        if not run.events.channel.watched:
+            run.cancel()
+
+    def cancel(self, sid: str | None, run_id: str | None = None) -> list[str]:
+        """Cancel one run this caller may reach (or, without an id, every run this socket follows)."""
         if run_id is not None:
-            run = self._runs.get(run_id)
-            runs = [run] if run is not None and run.sid == sid else []
+            run = self.reachable(run_id, sid)
+            runs = [run] if run is not None else []
         else:
-            runs = self.of_socket(sid)
+            with self._lock:
+                runs = [run for run in self._runs.values() if run.sid == sid or sid in run.events.channel.followers]
         for run in runs:
             run.cancel()
         return [run.run_id for run in runs]

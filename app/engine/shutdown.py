@@ -44,5 +44,7 @@ class Drain:
             self.runs.cancel_all("interrupted")
         if active or left:
             concurrency.sleep(FLUSH_S)
+        if self.runs.history is not None:
+            self.runs.history.close()  # what is queued reaches the database before the process ends
         log.info("Shut down.")
         self.exit_process(0)

@@ -50,6 +50,8 @@ class Processor:
     #: True when process() only reshapes what it is given (no I/O, no waiting, bounded work): the scheduler
     #: then runs it in place instead of starting a green thread for it.
     instant: ClassVar[bool] = False
+    #: Input nodes: the field a caller's `inputs` value (by node name) replaces when a run starts by API.
+    input_field: ClassVar[str | None] = None
     #: What a mocked node returns in mock mode.
     mock_output: ClassVar[Any] = "Lorem Ipsum"
 

@@ -34,7 +34,7 @@ class Fold:
         self.runs[record.run_id] = {
             "id": record.run_id, "status": "queued", "created_at": utc(record.at), "started_at": None,
             "ended_at": None, "started_by": record.started_by, "flow": strip_secrets(record.flow),
-            "target": record.target, "error": None}
+            "target": record.target, "error": None, "flow_id": record.flow_id}
         self.new.add(("runs", record.run_id))
 
     def _run(self, run_id: str, at: float) -> dict[str, Any]:
@@ -43,7 +43,7 @@ class Fold:
         if row is None:
             row = self.runs[run_id] = {"id": run_id, "status": "running", "created_at": utc(at),
                                        "started_at": utc(at), "ended_at": None, "started_by": "editor",
-                                       "flow": None, "target": None, "error": None}
+                                       "flow": None, "target": None, "error": None, "flow_id": None}
             self.new.add(("runs", run_id))
         return row
 

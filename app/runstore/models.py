@@ -20,7 +20,8 @@ class RunRow(Base):
     """One run: its flow as it ran (secrets stripped), who started it, how it ended."""
 
     __tablename__ = "runs"
-    __table_args__ = (Index("ix_runs_created", "created_at", "id"), Index("ix_runs_status", "status"))
+    __table_args__ = (Index("ix_runs_created", "created_at", "id"), Index("ix_runs_status", "status"),
+                      Index("ix_runs_flow_id", "flow_id", "created_at"))
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
@@ -31,6 +32,7 @@ class RunRow(Base):
     flow: Mapped[Any | None] = mapped_column(JSON)
     target: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+    flow_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class NodeRow(Base):

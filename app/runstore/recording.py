@@ -1,4 +1,4 @@
-"""RecordingSink: forwards every event at once, and queues it for the store, written in batches off the hot path."""
+"""HistoryRecorder: queues every event of every run for the store, written in batches off the hot path."""
 
 from __future__ import annotations
 
@@ -10,21 +10,19 @@ from typing import Any
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from app import concurrency
-from app.engine.events import EventSink
 from app.runstore.records import Emitted, Record, Started
 from app.runstore.store import RunStore
 
 log = logging.getLogger(__name__)
 
 
-class RecordingSink:
-    """An EventSink around another: emit() forwards and appends to a bounded queue; a background task
-    flushes the queue every `interval` seconds (or sooner when `batch_size` records wait), one transaction
-    per batch. A full queue drops records (counted, logged) rather than slow a run down."""
+class HistoryRecorder:
+    """record() appends to a bounded queue; a background task flushes the queue every `interval` seconds
+    (or sooner when `batch_size` records wait), one transaction per batch. A full queue drops records
+    (counted, logged) rather than slow a run down."""
 
-    def __init__(self, inner: EventSink, store: RunStore, *, interval: float = 0.05, batch_size: int = 500,
+    def __init__(self, store: RunStore, *, interval: float = 0.05, batch_size: int = 500,
                  max_queue: int = 20_000) -> None:
-        self._inner = inner
         self._store = store
         self._interval = interval
         self._batch = batch_size
@@ -37,13 +35,14 @@ class RecordingSink:
         self.dropped = 0
         self.failed = 0  # records lost because the database refused their batch
 
-    def emit(self, event: str, payload: dict[str, Any], to: str | None) -> None:
-        self._inner.emit(event, payload, to)
+    def record(self, event: str, payload: dict[str, Any]) -> None:
+        """Queue one event of a run (its payload carries runId and seq)."""
         self._put(Emitted(event, payload, time.time()))
 
-    def run_started(self, run_id: str, flow: Any, target: str | None, started_by: str) -> None:
+    def run_started(self, run_id: str, flow: Any, target: str | None, started_by: str,
+                    flow_id: str | None = None) -> None:
         """Queue a run's start (before its first event, so the batch keeps them in order)."""
-        self._put(Started(run_id, flow, target, started_by, time.time()))
+        self._put(Started(run_id, flow, target, started_by, time.time(), flow_id))
 
     def _put(self, record: Record) -> None:
         if len(self._queue) >= self._max:
@@ -59,7 +58,7 @@ class RecordingSink:
     def pending(self) -> int:
         return len(self._queue)
 
-    def start(self) -> RecordingSink:
+    def start(self) -> HistoryRecorder:
         """Start the background flusher."""
         if self._task is None:
             self._task = concurrency.spawn(self._loop)

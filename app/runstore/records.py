@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 STARTED_BY = ("editor", "api", "cli")
-STATUS_OF_RUN_END = {"completed": "succeeded", "failed": "failed", "cancelled": "cancelled"}
+STATUS_OF_RUN_END = {"completed": "succeeded", "failed": "failed", "cancelled": "cancelled",
+                     "interrupted": "interrupted"}
 
 
 def utc(stamp: float) -> datetime:
@@ -28,6 +29,7 @@ class Started:
     target: str | None
     started_by: str
     at: float
+    flow_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.started_by not in STARTED_BY:
@@ -78,6 +80,7 @@ class RunRecord:
     started_by: str
     target: str | None
     error: str | None
+    flow_id: str | None = None
     flow: Any = None
     nodes: list[NodeRecord] = field(default_factory=list)
 

@@ -11,10 +11,9 @@ from flask_socketio import ConnectionRefusedError, SocketIO, emit
 from injector import Injector
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.engine.flow import FlowError, parse_flow
-from app.engine.runs import RunRegistry
+from app.engine.runs import CAPABILITY_ID_LENGTH, RunRegistry, RunStart
+from app.engine.service import RunService, StartRequest
 from app.errors import UserError
-from app.nodes.registry import ProcessorRegistry
 from app.settings import Settings
 from app.web.access import UNAUTHORIZED, AccessToken
 
@@ -25,7 +24,7 @@ APP_CONFIG_KEYS = ("S3_BUCKET_NAME", "S3_AWS_ACCESS_KEY_ID", "S3_AWS_SECRET_ACCE
 
 
 class RunRequest(BaseModel):
-    """`process_file` payload (reference §1.1) plus our optional runId and stream format."""
+    """`process_file` payload (reference §1.1) plus our optional runId, stream format and flowId."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -33,6 +32,7 @@ class RunRequest(BaseModel):
     parameters: dict[str, Any] | None = None
     runId: str | None = Field(None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
     streamFormat: Literal["full", "delta"] = "full"
+    flowId: str | None = Field(None, min_length=1, max_length=128)
 
 
 class RunNodeRequest(RunRequest):
@@ -45,13 +45,13 @@ class CancelRequest(BaseModel):
     runId: str | None = None
 
 
-def api_keys_for(parameters: dict[str, Any] | None, settings: Settings) -> dict[str, str]:
-    """Keys sent with the run (blank ones ignored); with USE_ENV_API_KEYS, the server's own take precedence."""
-    keys = {name: value.strip() for name, value in (parameters or {}).items()
-            if isinstance(name, str) and isinstance(value, str) and value.strip()}
-    if settings.use_env_api_keys:
-        keys.update(settings.env_api_keys())
-    return keys
+class JoinRequest(BaseModel):
+    """`join_run`: follow a run by its id, after the last event seen."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    runId: str = Field(min_length=1, max_length=128)
+    afterSeq: int = Field(0, ge=0)
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -69,7 +69,7 @@ def is_loopback(address: str | None) -> bool:
 
 def register(socketio: SocketIO, injector: Injector, token: AccessToken | None = None) -> None:
     settings = injector.get(Settings)
-    registry = injector.get(ProcessorRegistry)
+    service = injector.get(RunService)
     runs = injector.get(RunRegistry)
     base_urls: dict[str, str] = {}
 
@@ -89,24 +89,15 @@ def register(socketio: SocketIO, injector: Injector, token: AccessToken | None =
         if target_required and not target:
             reply_error("Invalid input or missing parameters: 'nodeName' is required.", runId=req.runId)
             return
-        admission = None
+        how = RunStart(sid=request.sid, run_id=req.runId, target=target, delta_stream=req.streamFormat == "delta",
+                       base_url=base_urls.get(request.sid), started_by="editor", flow_id=req.flowId)
         try:
-            admission = runs.admit(request.sid)  # counted from now: a client cannot pile up flows to parse
-            flow = parse_flow(req.jsonFile, registry, max_bytes=settings.max_flow_bytes,
-                              max_nodes=settings.max_flow_nodes, mock=settings.use_mock)
-            if target is not None and target not in flow.nodes:
-                raise FlowError(f"Node '{target}' is not in the flow.", nodes=[target])
-            runs.start(flow, sid=request.sid, api_keys=api_keys_for(req.parameters, settings),
-                       run_id=req.runId, target=target, delta_stream=req.streamFormat == "delta",
-                       base_url=base_urls.get(request.sid), admission=admission)
+            service.start(StartRequest(flow=req.jsonFile, parameters=req.parameters, how=how))
         except UserError as exc:
             reply_error(exc.message, runId=req.runId, nodeName=target, nodes=exc.nodes or None)
         except Exception:
             log.exception("could not start a run")
             reply_error("The run could not start because of an internal error.", runId=req.runId, nodeName=target)
-        finally:
-            if admission is not None:
-                admission.release()
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:
@@ -117,7 +108,7 @@ def register(socketio: SocketIO, injector: Injector, token: AccessToken | None =
     @socketio.on("disconnect")
     def on_disconnect(reason: Any = None) -> None:
         base_urls.pop(request.sid, None)
-        runs.cancel(request.sid)
+        runs.socket_gone(request.sid)
 
     @socketio.on("process_file")
     def on_process_file(data: Any = None) -> None:
@@ -135,6 +126,37 @@ def register(socketio: SocketIO, injector: Injector, token: AccessToken | None =
             reply_error(_validation_message(exc))
             return
         runs.cancel(request.sid, req.runId)
+
+    @socketio.on("join_run")
+    def on_join_run(data: Any = None) -> dict[str, Any]:
+        try:
+            req = JoinRequest.model_validate(data if isinstance(data, dict) else {})
+        except ValidationError as exc:
+            reply_error(_validation_message(exc))
+            return {"ok": False, "error": _validation_message(exc)}
+        run = runs.join(request.sid, req.runId, req.afterSeq)
+        if run is not None:
+            return {"ok": True, "status": "running", "lastSeq": run.events.channel.last_seq}
+        ended = replay_ended(req.runId, req.afterSeq)
+        if ended is not None:
+            return {"ok": True, **ended}
+        message = f"Run '{req.runId}' is not running and is not in the run history."
+        reply_error(message, runId=req.runId)
+        return {"ok": False, "error": message}
+
+    def replay_ended(run_id: str, after_seq: int) -> dict[str, Any] | None:
+        """A run that already ended: its events after `after_seq` from the history, to this socket."""
+        history = runs.history
+        if history is None or len(run_id) < CAPABILITY_ID_LENGTH:
+            return None
+        record = history.get(run_id)
+        if record is None:
+            return None
+        last = after_seq
+        for seq, name, payload in history.replay(run_id, after_seq):
+            emit(name, payload)
+            last = seq
+        return {"status": record.status, "lastSeq": last}
 
     @socketio.on("update_app_config")
     def on_update_app_config(data: Any = None) -> None:

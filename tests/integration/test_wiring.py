@@ -10,7 +10,7 @@ from typing import Any
 from injector import Binder, Module
 
 from app import create_app, socketio_of
-from app.engine.events import EventSink
+from app.engine.channel import EventSink
 from app.nodes.base import Processor
 from app.nodes.core.input_text import InputTextProcessor
 from app.nodes.registry import ProcessorRegistry

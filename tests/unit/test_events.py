@@ -9,6 +9,7 @@ from typing import Any, Iterator
 import pytest
 
 from app import concurrency
+from app.engine.channel import RunChannel
 from app.engine.events import RunEvents
 
 
@@ -33,7 +34,9 @@ def mode(request: pytest.FixtureRequest) -> Iterator[str]:
 
 def make(interval: float = 0.05, **kwargs: Any) -> tuple[ListSink, RunEvents]:
     sink = ListSink()
-    return sink, RunEvents(sink, "sid-9", "run-1", stream_interval=interval, **kwargs)
+    channel = RunChannel("run-1", sink, None, max_tail_chars=10**9)
+    channel.follow("sid-9")
+    return sink, RunEvents(channel, stream_interval=interval, **kwargs)
 
 
 def test_envelope_and_shapes(mode: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from app import concurrency
 from app.engine.flow import parse_flow
-from app.engine.runs import RunRegistry
+from app.engine.runs import RunRegistry, RunStart
 from app.engine.scheduler import MAX_IN_PLACE, RunServices
 from app.nodes.registry import ProcessorRegistry
 from app.settings import Settings
@@ -40,7 +40,7 @@ def run(flow: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, mock: bool 
     settings = Settings(use_mock=mock, mock_delay_min=0, mock_delay_max=0)
     runs = RunRegistry(RunServices(settings=settings, registry=REGISTRY, slots=concurrency.semaphore(8)), sink)
     parsed = parse_flow(json.dumps(flow), REGISTRY, max_bytes=10**7, mock=mock)
-    assert runs.start(parsed, sid=None, api_keys={}).wait(10)
+    assert runs.start(parsed, {}, RunStart(sid="sid-1")).wait(10)
     return sink.events, len(spawned)
 
 

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import inspect
 
 from app import concurrency
+from app.engine.channel import RunChannel
 from app.engine.events import RunEvents
-from app.runstore import RecordingSink, RunStore, open_store
+from app.runstore import HistoryRecorder, RunStore, open_store
 from app.runstore.records import Emitted, Started
 from app.settings import Settings
 from tests.runstore_support import Backend, sqlite_backend
@@ -71,7 +72,8 @@ def test_the_models_and_the_migrations_agree(store: RunStore) -> None:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
-def test_default_database_is_a_sqlite_file_in_data_dir(tmp_path: Path) -> None:
+def test_default_database_is_a_sqlite_file_in_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATA_DIR", raising=False)
     settings = Settings(DATA_DIR=str(tmp_path / "fresh" / "data"))
     store = open_store(settings)
     store.record_run_started("r", [], None, "cli")
@@ -204,9 +206,9 @@ def test_prune_by_age_then_by_count_keeping_active_runs(store: RunStore) -> None
 def test_a_key_never_reaches_the_database_files(backend: Backend) -> None:
     flow = [{"name": "llm", "processorType": "llm-prompt", "prompt": "say hi", "openai_api_key": KEY,
              "config": {"apiKey": KEY, "token": KEY, "password": KEY, "secret": KEY, "api_key": KEY}}]
-    sink = RecordingSink(ListSink(), backend.store)
+    sink = HistoryRecorder(backend.store)
     sink.run_started("r-secret", flow, None, "api")
-    events = RunEvents(sink, "sid", "r-secret", stream_interval=0, secrets=[KEY])
+    events = RunEvents(channel("r-secret", sink), stream_interval=0, secrets=[KEY])
     events.node_running("llm")
     events.node_error("llm", f"401: Incorrect API key provided: {KEY}")
     events.run_end({}, status="failed")
@@ -221,10 +223,14 @@ def test_a_key_never_reaches_the_database_files(backend: Backend) -> None:
 
 
 # ---- the recording sink ----------------------------------------------------------------------------
-def chain_events(sink: RecordingSink, run_id: str, nodes: int) -> int:
+def channel(run_id: str, recorder: HistoryRecorder) -> RunChannel:
+    return RunChannel(run_id, ListSink(), recorder, max_tail_chars=10**9)
+
+
+def chain_events(sink: HistoryRecorder, run_id: str, nodes: int) -> int:
     """A chain's events through RunEvents (the engine's emitter): running + done per node, run_end."""
     sink.run_started(run_id, [{"name": f"n{i}"} for i in range(nodes)], None, "editor")
-    events = RunEvents(sink, None, run_id, stream_interval=0)
+    events = RunEvents(channel(run_id, sink), stream_interval=0)
     for index in range(nodes):
         events.node_running(f"n{index}")
         events.node_done(f"n{index}", f"out {index}", 0.001)
@@ -232,24 +238,22 @@ def chain_events(sink: RecordingSink, run_id: str, nodes: int) -> int:
     return nodes * 2 + 1
 
 
-def test_recording_sink_forwards_each_emit_at_once_and_writes_in_few_transactions(store: RunStore) -> None:
+def test_recorder_writes_in_few_transactions(store: RunStore) -> None:
     concurrency.use("threading")
-    inner = ListSink()
-    sink = RecordingSink(inner, store).start()
+    sink = HistoryRecorder(store).start()
     sink.run_started("big", [], None, "api")
     for seq in range(1, 1001):
-        sink.emit("progress", {"instanceName": "a", "isDone": False, "output": str(seq), "runId": "big",
-                               "seq": seq}, "sid")
-        assert len(inner.events) == seq and inner.events[-1][2] == "sid"  # forwarded before emit returned
+        sink.record("progress", {"instanceName": "a", "isDone": False, "output": str(seq), "runId": "big",
+                                 "seq": seq})
     sink.close()
     assert sink.pending == 0 and sink.dropped == 0 and sink.failed == 0
     assert [e.seq for e in store.events_after("big")] == list(range(1, 1001))
     assert store.transactions <= 10, store.transactions  # 1,001 records, batches of up to 500
 
 
-def test_recording_sink_flushes_in_the_background(store: RunStore) -> None:
+def test_recorder_flushes_in_the_background(store: RunStore) -> None:
     concurrency.use("threading")
-    sink = RecordingSink(ListSink(), store, interval=0.01).start()
+    sink = HistoryRecorder(store, interval=0.01).start()
     emitted = chain_events(sink, "bg", 20)
     deadline = time.monotonic() + 5
     while len(store.events_after("bg")) < emitted and time.monotonic() < deadline:
@@ -260,35 +264,33 @@ def test_recording_sink_flushes_in_the_background(store: RunStore) -> None:
     sink.close()
 
 
-def test_a_full_queue_drops_records_but_never_an_emit(store: RunStore) -> None:
-    inner = ListSink()
-    sink = RecordingSink(inner, store, max_queue=10)  # no flusher: the database "cannot keep up"
+def test_a_full_queue_drops_records_but_never_blocks(store: RunStore) -> None:
+    sink = HistoryRecorder(store, max_queue=10)  # no flusher: the database "cannot keep up"
     for seq in range(1, 26):
-        sink.emit("progress", {"instanceName": "a", "isDone": False, "runId": "r", "seq": seq}, None)
-    assert len(inner.events) == 25 and sink.dropped == 15 and sink.pending == 10
+        sink.record("progress", {"instanceName": "a", "isDone": False, "runId": "r", "seq": seq})
+    assert sink.dropped == 15 and sink.pending == 10
     sink.close()
     assert len(store.events_after("r")) == 10
 
 
 def test_a_batch_the_database_refuses_is_counted_not_raised(tmp_path: Path) -> None:
     store = sqlite_backend(tmp_path / "db").store
-    inner = ListSink()
-    sink = RecordingSink(inner, store)
+    sink = HistoryRecorder(store)
     store.engine.dispose()
     (tmp_path / "db" / "runs.sqlite3").unlink()
     (tmp_path / "db" / "runs.sqlite3").mkdir()  # the database file is gone: writes fail
-    sink.emit("progress", {"runId": "r", "seq": 1, "instanceName": "a", "isDone": False}, None)
+    sink.record("progress", {"runId": "r", "seq": 1, "instanceName": "a", "isDone": False})
     sink.close()
-    assert sink.failed == 1 and len(inner.events) == 1
+    assert sink.failed == 1
 
 
 def test_a_refused_record_costs_only_itself(store: RunStore) -> None:
     store.record_run_started("r", [], None, "api")
     store.record_event("r", 1, "current_node_running", {"instanceName": "a", "isDone": False})
-    sink = RecordingSink(ListSink(), store)
-    sink.emit("current_node_running", {"instanceName": "a", "isDone": False, "runId": "r", "seq": 1}, None)  # dup
-    sink.emit("progress", {"instanceName": "a", "isDone": True, "output": {1, 2}, "duration": 1, "runId": "r",
-                           "seq": 2}, None)  # a set is no JSON: stored as its text
+    sink = HistoryRecorder(store)
+    sink.record("current_node_running", {"instanceName": "a", "isDone": False, "runId": "r", "seq": 1})  # dup
+    sink.record("progress", {"instanceName": "a", "isDone": True, "output": {1, 2}, "duration": 1, "runId": "r",
+                             "seq": 2})  # a set is no JSON: stored as its text
     sink.close()
     assert sink.failed == 1
     run = store.get_run("r")
@@ -300,10 +302,10 @@ import sys
 from app import concurrency
 concurrency.patch(sys.argv[1])
 import time
-from app.runstore import RecordingSink, open_store
-from tests.unit.test_runstore import ListSink, chain_events
+from app.runstore import HistoryRecorder, open_store
+from tests.unit.test_runstore import chain_events
 store = open_store(url="sqlite:///" + sys.argv[2])
-sink = RecordingSink(ListSink(), store, interval=0.01).start()
+sink = HistoryRecorder(store, interval=0.01).start()
 ticks = []
 ticker = concurrency.spawn(lambda: [ticks.append(concurrency.sleep(0.005)) for _ in range(40)])
 emitted = sum(chain_events(sink, f"run{i}", 50) for i in range(20))

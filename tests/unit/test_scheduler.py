@@ -11,9 +11,9 @@ from typing import Any, Iterator
 import pytest
 
 from app import concurrency
-from app.engine.events import EventSink
+from app.engine.channel import EventSink
 from app.engine.flow import parse_flow
-from app.engine.runs import RunRegistry
+from app.engine.runs import RunRegistry, RunStart
 from app.engine.scheduler import MAX_IN_FLIGHT, Run, RunServices
 from app.engine.shutdown import Drain
 from app.errors import UserError
@@ -175,8 +175,8 @@ class Engine:
     def start(self, nodes: list[dict[str, Any]], *, sid: str = "sid-1", target: str | None = None,
               api_keys: dict[str, str] | None = None, delta: bool = False, run_id: str | None = None) -> Run:
         flow = parse_flow(json.dumps(nodes), self.registry, max_bytes=10_000_000)
-        return self.runs.start(flow, sid=sid, api_keys=api_keys or {}, target=target, delta_stream=delta,
-                               run_id=run_id)
+        return self.runs.start(flow, api_keys or {}, RunStart(sid=sid, target=target, delta_stream=delta,
+                                                              run_id=run_id))
 
     def run(self, nodes: list[dict[str, Any]], **kwargs: Any) -> list[tuple[str, dict[str, Any]]]:
         run = self.start(nodes, **kwargs)
@@ -424,13 +424,21 @@ def test_shutdown_drain_interrupts_what_outlives_the_grace_and_refuses_new_runs(
 
 
 def test_cancel_by_socket_only_reaches_that_sockets_runs(engine: Engine) -> None:
-    mine = engine.start([node("b1", "block")], sid="me")
+    mine = engine.start([node("b1", "block")], sid="me", run_id="short-id")  # a short id is no capability
     other = engine.start([node("s", "sleep", seconds=0.2)], sid="other")
     assert engine.runs.cancel("other", mine.run_id) == []  # another socket cannot cancel my run
     assert engine.runs.cancel("me") == [mine.run_id]
     assert mine.wait(5) and other.wait(5)
     assert engine.events_of(other.run_id)[-1][1]["status"] == "completed"
     assert engine.events_of(mine.run_id)[-1][1]["cancelled"] is True
+
+
+def test_a_generated_run_id_is_a_capability(engine: Engine) -> None:
+    """128 random bits: whoever holds the id may cancel the run (a reloaded editor, a script)."""
+    run = engine.start([node("b1", "block")], sid="me")
+    assert len(run.run_id) == 32 and int(run.run_id, 16) >= 0
+    assert engine.runs.cancel("another-socket", run.run_id) == [run.run_id]
+    assert run.wait(5) and engine.events_of(run.run_id)[-1][1]["status"] == "cancelled"
 
 
 def test_cancel_after_finish_is_harmless(engine: Engine) -> None:

@@ -8,6 +8,7 @@ from app.nodes.config import Field, NodeConfig
 
 class FileProcessor(Processor):
     processor_type = "file"
+    input_field = "fileUrl"
     instant = True
 
     @classmethod

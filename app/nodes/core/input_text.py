@@ -8,6 +8,7 @@ from app.nodes.config import Field, NodeConfig
 
 class InputTextProcessor(Processor):
     processor_type = "input-text"
+    input_field = "inputText"
     instant = True
 
     @classmethod

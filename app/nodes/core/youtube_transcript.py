@@ -44,6 +44,7 @@ ATTEMPTS = 2
 
 class YoutubeTranscriptProcessor(Processor):
     processor_type = "youtube_transcript_input"
+    input_field = "url"
     #: A third-party service: faked in mock mode, like the reference.
     provider = "YouTube"
 

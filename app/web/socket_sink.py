@@ -1,0 +1,13 @@
+"""The event sink of the server: python-socketio's emit to one socket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SocketIOSink:
+    def __init__(self, socketio: Any) -> None:
+        self._server = socketio.server  # python-socketio's server: Flask-SocketIO's emit adds nothing a run needs
+
+    def emit(self, event: str, payload: dict[str, Any], to: str | None) -> None:
+        self._server.emit(event, payload, to=to, namespace="/")
