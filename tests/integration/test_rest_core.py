@@ -106,7 +106,8 @@ class ServerElsewhere(ServerProcess):
         self.url = f"http://127.0.0.1:{self.port}"
         env = {"PORT": str(self.port), "HOST": "127.0.0.1", "FLASK_SECRET_KEY": "test-secret",
                "PYTHONUNBUFFERED": "1", "LOCAL_STORAGE_FOLDER_NAME": str(cwd / "storage"),
-               "PATH": "/usr/bin:/bin"}
+               "PATH": "/usr/bin:/bin", "DATA_DIR": str(cwd / "data")}
+        self._data_dir = None
         self.log_path = cwd / "server.log"
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "server.py")], cwd=str(cwd), env=env,
