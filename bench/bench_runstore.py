@@ -1,10 +1,11 @@
 """Run store benchmark: what recording costs on the emit path, and how long the batches take to land.
 
 100 runs of a chain of 50 nodes (current_node_running + done progress per node, then run_end: 101
-events a run) go through the engine's RunEvents as fast as possible, once into a null sink (store off)
-and once into a RecordingSink around the null sink (store on, SQLite in a temporary folder, or a
-PostgreSQL started for the purpose with --postgres). The emitting green thread yields once per run, as
-the server's loop would between socket events.
+events a run) go through the engine's RunEvents and RunChannel as fast as possible, once without history
+(store off) and once with a HistoryRecorder (store on, SQLite in a temporary folder, or a PostgreSQL
+started for the purpose with --postgres). The emitting green thread yields once per run, as the server's
+loop would between socket events. `end_to_end()` measures the same through two real servers side by side
+(RUN_HISTORY on and off, chain-50 runs interleaved), the figure `make bench` reports.
 
     .venv/bin/python -m bench.bench_runstore [--mode gevent] [--runs 100] [--nodes 50] [--postgres] [--write]
 
@@ -32,18 +33,21 @@ class NullSink:
         pass
 
 
-def emit_runs(sink: Any, runs: int, nodes: int, tag: str) -> tuple[float, int]:
-    """(seconds spent emitting, events emitted)."""
+def emit_runs(recorder: Any, runs: int, nodes: int, tag: str) -> tuple[float, int]:
+    """(seconds spent emitting, events emitted); `recorder` None: no history."""
+    from app.engine.channel import RunChannel
     from app.engine.events import RunEvents
 
     spent, count = 0.0, 0
     for index in range(runs):
         run_id = f"{tag}-{index}"
         started = time.perf_counter()
-        if hasattr(sink, "run_started"):
-            sink.run_started(run_id, [{"name": f"n{i}", "processorType": "transition"} for i in range(nodes)],
-                             None, "editor")
-        events = RunEvents(sink, "sid", run_id, stream_interval=0.05)
+        if recorder is not None:
+            recorder.run_started(run_id, [{"name": f"n{i}", "processorType": "transition"} for i in range(nodes)],
+                                 None, "editor")
+        channel = RunChannel(run_id, NullSink(), recorder, max_tail_chars=8 << 20)
+        channel.follow("sid")
+        events = RunEvents(channel, stream_interval=0.05)
         for node in range(nodes):
             events.node_running(f"n{node}")
             events.node_done(f"n{node}", f"output of node {node}", 0.0001)
@@ -55,7 +59,7 @@ def emit_runs(sink: Any, runs: int, nodes: int, tag: str) -> tuple[float, int]:
 
 
 def measure(store: Any, runs: int, nodes: int) -> dict[str, float]:
-    from app.runstore import RecordingSink
+    from app.runstore import HistoryRecorder
 
     batches: list[float] = []
     apply = store.apply
@@ -68,11 +72,11 @@ def measure(store: Any, runs: int, nodes: int) -> dict[str, float]:
             batches.append(time.perf_counter() - started)
 
     store.apply = timed_apply
-    emit_runs(NullSink(), 5, nodes, "warm-off")
-    off_s, count = emit_runs(NullSink(), runs, nodes, "off")
-    idle = RecordingSink(NullSink(), store, max_queue=10**7)  # no flusher: the emit path alone
+    emit_runs(None, 5, nodes, "warm-off")
+    off_s, count = emit_runs(None, runs, nodes, "off")
+    idle = HistoryRecorder(store, max_queue=10**7)  # no flusher: the emit path alone
     queue_s, _ = emit_runs(idle, runs, nodes, "queued")
-    sink = RecordingSink(NullSink(), store).start()
+    sink = HistoryRecorder(store).start()
     emit_runs(sink, 5, nodes, "warm-on")
     concurrency.sleep(0.2)
     batches.clear()
@@ -118,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
         body = "\n\n".join(f"```\n{text}\n```" for text in texts)
         write_doc_section(ROOT / "docs" / "benchmarks.md", SECTION,
-                          f"{SECTION}\n\n`python -m bench.bench_runstore --postgres --write`: the RecordingSink's "
+                          f"{SECTION}\n\n`python -m bench.bench_runstore --postgres --write`: the HistoryRecorder's "
                           f"cost on the emit path and how long its batches take to land.\n\n{body}\n")
     return 0
 
@@ -143,6 +147,30 @@ def one_backend(backend: str, args: argparse.Namespace) -> str:
             if server is not None:
                 drop()  # type: ignore[operator]
                 server.stop()
+
+
+def end_to_end(rounds: int = 5) -> dict[str, float]:
+    """Chain-50 ms per node through two gevent servers, run history on and off, measured in turns."""
+    import asyncio
+
+    from bench import scenarios
+    from bench.harness import Server
+
+    on, off = Server("gevent"), Server("gevent", RUN_HISTORY="false")
+    try:
+        async def turns() -> tuple[list[float], list[float]]:
+            with_history, without = [], []
+            for _ in range(rounds):
+                with_history.append((await scenarios.chain(on.url))["ms_per_node"])
+                without.append((await scenarios.chain(off.url))["ms_per_node"])
+            return with_history, without
+
+        with_history, without = asyncio.run(turns())
+    finally:
+        on.stop()
+        off.stop()
+    on_ms, off_ms = statistics.median(with_history), statistics.median(without)
+    return {"on_ms_per_node": on_ms, "off_ms_per_node": off_ms, "added_ms_per_node": on_ms - off_ms}
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import bench_browser, bench_fetch, bench_providers, scenarios
+from bench import bench_browser, bench_fetch, bench_providers, bench_runstore, scenarios
 from bench.harness import Server
 from tests.support import ROOT
 
@@ -113,6 +113,11 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         lines += ["", f"Browser (gevent, Debian's chromium on loopback): click Run → first node state from the "
                       f"server drawn: median {browser['median_ms']:.1f} ms, slowest {browser['max_ms']:.1f} ms of 20 "
                       "(target ≤ 30)."]
+    if "history" in results.get("gevent", {}):
+        history = results["gevent"]["history"]
+        lines += ["", f"Run history (gevent, SQLite, two servers measured in turns): chain of 51, "
+                      f"{history['on_ms_per_node']:.3f} ms per node with history, {history['off_ms_per_node']:.3f} "
+                      f"without: {history['added_ms_per_node']:+.3f} ms per node (target: within 0.5)."]
     return "\n".join(lines)
 
 
@@ -143,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     if "gevent" in results:
         print("[gevent] browser click -> first state ...", flush=True)
         results["gevent"]["browser"] = bench_browser.click_to_first_state()
+        print("[gevent] run history on vs off, chain of 51, side by side ...", flush=True)
+        results["gevent"]["history"] = bench_runstore.end_to_end()
     print(table(results))
     if not args.no_write:
         write(results)
