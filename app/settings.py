@@ -123,6 +123,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, alias="DATABASE_URL", repr=False)  # may carry a password
     run_history_days: float = Field(30, alias="RUN_HISTORY_DAYS", gt=0)
     run_history_max_runs: int = Field(10000, alias="RUN_HISTORY_MAX_RUNS", ge=1)
+    cache_max_mb: float = Field(512.0, alias="CACHE_MAX_MB", gt=0)  # the output cache, in the same database
 
     @field_validator("cors_origins", "allowed_hosts", "extensions_whitelist", "extensions_blacklist",
                      "replicate_models_highlighted", mode="before")

@@ -13,7 +13,7 @@ from app.engine.scheduler import RunServices
 from app.engine.service import RunService
 from app.net import Fetcher
 from app.nodes.registry import ProcessorRegistry
-from app.runstore import RunHistory, open_store
+from app.runstore import RunDatabase
 from app.settings import Settings
 from app.storage.base import Storage
 from app.web.socket_sink import SocketIOSink
@@ -61,23 +61,21 @@ class AppModule(Module):
     @singleton
     @provider
     def services(self, settings: Settings, registry: ProcessorRegistry, storage: Storage,
-                 fetcher: Fetcher) -> RunServices:
+                 fetcher: Fetcher, database: RunDatabase) -> RunServices:
         return RunServices(settings=settings, registry=registry,
                            slots=concurrency.semaphore(settings.worker_pool_size),
-                           storage=storage, fetcher=fetcher)
-
-    @staticmethod
-    def _open_history(settings: Settings) -> RunHistory | None:
-        """The run history (migrated, cleaned up and recording), or None with RUN_HISTORY=false."""
-        if not settings.run_history:
-            return None
-        return RunHistory(open_store(settings), max_age_days=settings.run_history_days,
-                          max_runs=settings.run_history_max_runs).open()
+                           storage=storage, fetcher=fetcher, cache=database.cache)
 
     @singleton
     @provider
-    def runs(self, services: RunServices, sink: EventSink, settings: Settings) -> RunRegistry:
-        return RunRegistry(services, sink, self._open_history(settings))
+    def run_database(self, settings: Settings) -> RunDatabase:
+        """The run history and output cache (migrated, cleaned up, recording); empty with RUN_HISTORY=false."""
+        return RunDatabase.open(settings)
+
+    @singleton
+    @provider
+    def runs(self, services: RunServices, sink: EventSink, database: RunDatabase) -> RunRegistry:
+        return RunRegistry(services, sink, database.history)
 
     @singleton
     @provider

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, runtime_checkable
 
 from app import concurrency
 from app.engine.event_types import RunEvent
@@ -16,6 +16,7 @@ Delivered = tuple[int, str, dict[str, Any]]  # (seq, event name, wire payload)
 Listener = Callable[[int, str, dict[str, Any]], None]
 
 
+@runtime_checkable
 class EventSink(Protocol):
     """Where a run's events reach sockets: python-socketio in the server, a list in tests."""
 

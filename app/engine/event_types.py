@@ -57,6 +57,7 @@ class NodeFinished:
     output: Any
     duration: float
     large_outputs: list[dict[str, Any]] = field(default_factory=list)
+    cached_at: str | None = None  # served from the output cache: when that output was computed (ISO 8601)
 
     def wire(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"instanceName": self.node, "isDone": True, "duration": round(self.duration, 6)}
@@ -64,6 +65,9 @@ class NodeFinished:
             payload["output"] = self.output
         if self.large_outputs:
             payload["largeOutputs"] = self.large_outputs
+        if self.cached_at is not None:
+            payload["cached"] = True
+            payload["cachedAt"] = self.cached_at
         return payload
 
 

@@ -154,12 +154,12 @@ class RunEvents:
                 if state.timer is not None:
                     state.timer.kill()
 
-    def node_done(self, name: str, output: Any, duration: float) -> None:
+    def node_done(self, name: str, output: Any, duration: float, cached_at: str | None = None) -> None:
         self._close_partials(name)
         refs: list[dict[str, Any]] = []
         if output is not None and self._large is not None:
             output, refs = self._large.shrink(name, output)
-        self._emit(NodeFinished(name, output, duration, refs))
+        self._emit(NodeFinished(name, output, duration, refs, cached_at))
 
     def node_error(self, name: str, message: str) -> None:
         self._close_partials(name)

@@ -35,6 +35,7 @@ class RunStart:
     base_url: str | None = None
     started_by: str = "editor"
     flow_id: str | None = None
+    use_cache: bool = False  # serve unchanged nodes from the output cache
     source: Any = None  # the flow as sent, for the history
 
 
@@ -70,7 +71,8 @@ class RunRegistry:
                                delta_stream=how.delta_stream, secrets=list(api_keys.values()), target=how.target,
                                large=LargeValues(self.services.storage, how.base_url, settings.max_event_bytes))
             run = Run(run_id=run_id, sid=how.sid, flow=flow, to_run=to_run, api_keys=api_keys, events=events,
-                      services=self.services, target=how.target, base_url=how.base_url, on_finish=self._forget)
+                      services=self.services, target=how.target, base_url=how.base_url, use_cache=how.use_cache,
+                      on_finish=self._forget)
             with self._lock:
                 if run_id in self._runs:
                     raise UserError(f"A run with id '{run_id}' is already running.", status=409)

@@ -13,6 +13,7 @@ from typing import Any, Callable
 from app import concurrency
 from app.engine.events import RunEvents
 from app.engine.flow import Flow
+from app.engine.node_cache import NodeCache
 from app.errors import UserError
 from app.nodes import mock
 from app.nodes.base import NodeContext, Processor, normalise_output
@@ -50,6 +51,7 @@ class RunServices:
     slots: Any  # a semaphore bounding the nodes running at once, server-wide
     storage: Any = None
     fetcher: Any = None
+    cache: Any = None  # app.runstore.OutputCache, or None when there is no run store
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Run:
     services: RunServices
     target: str | None = None
     base_url: str | None = None
+    use_cache: bool = False
     on_finish: Callable[[Run], None] | None = None
     states: dict[str, NodeState] = field(default_factory=dict)
     outputs: dict[str, list[Any] | None] = field(default_factory=dict)
@@ -83,6 +86,9 @@ class Run:
         self._tasks: dict[str, Any] = {}
         self._begun: set[str] = set()  # nodes whose task has started (killing one that has not would skip its clean-up)
         self._processors: dict[str, Processor] = {}
+        self._cache = (NodeCache(self.services.cache, self.services.storage, self.services.registry,
+                                 mock=self.services.settings.use_mock)
+                       if self.use_cache and self.services.cache is not None else None)
         graph = {name: [p for p in self.flow.parents[name] if p in self.to_run] for name in self.to_run}
         self._sorter = TopologicalSorter(graph)
         self._sorter.prepare()
@@ -205,11 +211,16 @@ class Run:
                     return
                 processor = self._create(name)
                 self._processors[name] = processor
+            key = self._cache.key_for(self.flow.nodes[name], self.outputs) if self._cache is not None else None
+            if key is not None and self._serve_cached(name, key):
+                return
             result, duration = self._process(processor)
             with self._lock:
                 if self.cancelled.is_set():
                     return
                 self._record(name, result, duration)  # its children start in `finally`, once its slot is free
+            if key is not None and self._cache is not None:
+                self._cache.keep(key, self.flow.nodes[name], result, self.run_id)
         except UserError as exc:
             self._fail(name, exc.message)
         except Exception:
@@ -228,6 +239,18 @@ class Run:
                 self._submit_ready()
                 self._maybe_finish()
 
+    def _serve_cached(self, name: str, key: str) -> bool:
+        """Record the node's output from the cache (True), or say there is none to use (False)."""
+        started = time.perf_counter()
+        hit = self._cache.lookup(key) if self._cache is not None else None
+        if hit is None:
+            return False
+        output, computed_at = hit
+        with self._lock:
+            if not self.cancelled.is_set():
+                self._record(name, output, time.perf_counter() - started, cached_at=computed_at)
+        return True
+
     def _process(self, processor: Processor) -> tuple[Any, float]:
         """Run one node's processor: its output (within MAX_NODE_OUTPUT_MB) and how long it took."""
         started = time.perf_counter()
@@ -236,13 +259,13 @@ class Run:
         check_node_output(output_size(result), self.services.settings)
         return result, duration
 
-    def _record(self, name: str, result: Any, duration: float) -> None:
+    def _record(self, name: str, result: Any, duration: float, cached_at: str | None = None) -> None:
         """A node finished (caller holds the lock): keep its output, tell the caller, free its children."""
         self._held.add(result)
         self.outputs[name] = normalise_output(result)
         self.results[name] = result
         self.states[name] = NodeState.DONE
-        self.events.node_done(name, result, duration)
+        self.events.node_done(name, result, duration, cached_at)
         self._sorter.done(name)
 
     def _fail(self, name: str, message: str) -> None:

@@ -50,6 +50,11 @@ class Processor:
     #: True when process() only reshapes what it is given (no I/O, no waiting, bounded work): the scheduler
     #: then runs it in place instead of starting a green thread for it.
     instant: ClassVar[bool] = False
+    #: Whether a run may serve this node's output from the output cache (False for nodes whose output
+    #: changes by itself: random numbers, live pages; a node with `cachePinned: true` is cached anyway).
+    cacheable: ClassVar[bool] = True
+    #: Bump when the node's outputs for the same inputs change (the cache then misses its old entries).
+    cache_version: ClassVar[int] = 1
     #: Input nodes: the field a caller's `inputs` value (by node name) replaces when a run starts by API.
     input_field: ClassVar[str | None] = None
     #: What a mocked node returns in mock mode.

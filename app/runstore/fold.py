@@ -84,7 +84,8 @@ class Fold:
         elif payload.get("isDone"):
             duration = payload.get("duration")
             node.update(status="succeeded", ended_at=utc(at), output=payload.get("output"),
-                        duration=float(duration) if isinstance(duration, (int, float)) else None)
+                        duration=float(duration) if isinstance(duration, (int, float)) else None,
+                        cached=bool(payload.get("cached")))
         elif payload.get("queued"):
             node["status"] = "queued"
 

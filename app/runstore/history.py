@@ -11,6 +11,8 @@ from app.runstore.records import RunPage, RunRecord
 from app.runstore.store import RunStore
 
 log = logging.getLogger(__name__)
+#: A long-running server prunes its history this often (seconds), besides at start-up.
+PRUNE_EVERY_S = 3600.0
 
 
 class RunHistory:
@@ -21,6 +23,7 @@ class RunHistory:
         self.recorder = HistoryRecorder(store)
         self._max_age_days = max_age_days
         self._max_runs = max_runs
+        self._pruner: concurrency.Task | None = None
 
     def open(self) -> RunHistory:
         """At start-up: runs a stopped server left `running` become `interrupted`; old runs are pruned."""
@@ -29,10 +32,18 @@ class RunHistory:
             log.warning("run history: %d run(s) were cut short by the last stop (now 'interrupted')", marked)
         self.prune()
         self.recorder.start()
+        self._pruner = concurrency.spawn_later(PRUNE_EVERY_S, self._prune_now_and_later)
         return self
 
     def prune(self) -> int:
         return self.store.prune(max_age_days=self._max_age_days, max_runs=self._max_runs)
+
+    def _prune_now_and_later(self) -> None:
+        try:
+            concurrency.run_blocking(self.prune)
+        except Exception:  # noqa: BLE001 - upkeep must never take the server down
+            log.warning("run history: pruning failed", exc_info=True)
+        self._pruner = concurrency.spawn_later(PRUNE_EVERY_S, self._prune_now_and_later)
 
     # ---- writing (hot path: queued) ------------------------------------------------------------
     def record(self, event: str, payload: dict[str, Any]) -> None:
@@ -62,5 +73,7 @@ class RunHistory:
         return bool(self._read(self.store.delete_run, run_id))
 
     def close(self) -> None:
+        if self._pruner is not None:
+            self._pruner.kill()
         self.recorder.close()
         self.store.close()

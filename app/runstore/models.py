@@ -60,3 +60,18 @@ class EventRow(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     event: Mapped[str] = mapped_column(String(64))
     payload: Mapped[Any] = mapped_column(JSON)
+
+
+class CacheRow(Base):
+    """One node output kept for reuse, by the hash of everything that made it (see app/engine/cache_keys.py)."""
+
+    __tablename__ = "output_cache"
+    __table_args__ = (Index("ix_output_cache_used", "last_used_at"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    processor_type: Mapped[str] = mapped_column(String(128))
+    output: Mapped[Any] = mapped_column(JSON)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    run_id: Mapped[str | None] = mapped_column(String(128))

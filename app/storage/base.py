@@ -53,6 +53,11 @@ class Storage(ABC):
 
         Raises UserError when the URL is ours but the file is gone."""
 
+    def revalidate(self, url: str) -> str | None:
+        """A link that works now to the same stored file (re-signed where links expire), the URL itself
+        when it is not ours, or None when the file is gone (a cached output that points at it is stale)."""
+        return url
+
     @abstractmethod
     def upload_link(self, filename: str | None, base_url: str | None = None) -> UploadLink:
         """Where and how the browser uploads a file called `filename` (an S3-style POST form), and

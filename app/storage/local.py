@@ -121,6 +121,12 @@ class LocalStorage(Storage):
             raise UserError(f"The file '{name}' is no longer stored on this server.")
         return None
 
+    def revalidate(self, url: str) -> str | None:
+        name = self._name_in(url)
+        if name is None or self.path_of(name) is not None:
+            return url
+        return None
+
     def _name_in(self, url: str) -> str | None:
         """The stored name in a URL of the form <anything>/image/<name>, or None."""
         try:

@@ -101,6 +101,20 @@ class S3Storage(Storage):
         except (ClientError, BotoCoreError) as exc:
             raise self._error("sign a link to", exc) from None
 
+    def revalidate(self, url: str) -> str | None:
+        key = self.key_in(url)
+        if key is None:
+            return url
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _MISSING:
+                return None
+            raise self._error(f"check '{key}' in", exc) from None
+        except BotoCoreError as exc:
+            raise self._error(f"check '{key}' in", exc) from None
+        return self.download_url(key, head.get("ContentType"))
+
     def key_in(self, url: str) -> str | None:
         """The object key if `url` points into our bucket (s3://, path or virtual-hosted style, presigned
         or not, on AWS or on the configured endpoint); None otherwise."""

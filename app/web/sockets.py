@@ -33,6 +33,7 @@ class RunRequest(BaseModel):
     runId: str | None = Field(None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
     streamFormat: Literal["full", "delta"] = "full"
     flowId: str | None = Field(None, min_length=1, max_length=128)
+    useCache: bool = False  # off for clients of the reference contract; the editor turns it on
 
 
 class RunNodeRequest(RunRequest):
@@ -90,7 +91,8 @@ def register(socketio: SocketIO, injector: Injector, token: AccessToken | None =
             reply_error("Invalid input or missing parameters: 'nodeName' is required.", runId=req.runId)
             return
         how = RunStart(sid=request.sid, run_id=req.runId, target=target, delta_stream=req.streamFormat == "delta",
-                       base_url=base_urls.get(request.sid), started_by="editor", flow_id=req.flowId)
+                       base_url=base_urls.get(request.sid), started_by="editor", flow_id=req.flowId,
+                       use_cache=req.useCache)
         try:
             service.start(StartRequest(flow=req.jsonFile, parameters=req.parameters, how=how))
         except UserError as exc:

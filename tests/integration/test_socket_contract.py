@@ -131,9 +131,12 @@ def test_a_client_cannot_cancel_another_clients_run(mock_server: ServerProcess,
     assert of(events, "run_end")[0]["status"] == "completed"
 
 
-def test_disconnect_cancels_the_clients_runs(mock_server: ServerProcess,
-                                             client_factory: Callable[..., FlowClient]) -> None:
-    """The child would log 'mock node ... raises as asked' if it started (mock mode's raiseError)."""
+def test_without_grace_a_disconnect_cancels_the_clients_runs(start_server: Callable[..., ServerProcess],
+                                                             client_factory: Callable[..., FlowClient]) -> None:
+    """RUN_ORPHAN_GRACE_S=0: the reference's behaviour (test_run_resume.py covers the grace). The child would
+    log 'mock node ... raises as asked' if it started (mock mode's raiseError)."""
+    mock_server = start_server(USE_MOCK="true", RUN_ORPHAN_GRACE_S="0")
+
     def flow(child: str) -> list[dict[str, Any]]:
         return [node("root", "input-text", inputText="x", sleepDuration=0.8),
                 node(child, "transition", [("root", None, 0)], raiseError=True)]

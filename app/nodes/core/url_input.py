@@ -24,6 +24,7 @@ _TEXT_TYPES = {"application/json", "application/ld+json", "application/javascrip
 
 class URLInputProcessor(Processor):
     processor_type = "url_input"
+    cacheable = False  # a live page
     input_field = "url"
 
     @classmethod

@@ -16,6 +16,7 @@ DEFAULT_MAX = 1000
 
 class GenerateNumberProcessor(Processor):
     processor_type = "generate-number-processor"
+    cacheable = False  # a new random number each run
     instant = True
     is_extension = True
 

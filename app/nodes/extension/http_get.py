@@ -17,6 +17,7 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 class HttpGetProcessor(Processor):
     processor_type = "http-get-processor"
+    cacheable = False  # a live resource
     is_extension = True
 
     @classmethod

@@ -1,0 +1,26 @@
+"""RunDatabase: the run history and the output cache on one database, or neither with RUN_HISTORY=false."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.runstore.database import open_store
+from app.runstore.history import RunHistory
+from app.runstore.output_cache import OutputCache
+from app.settings import Settings
+
+
+@dataclass(frozen=True)
+class RunDatabase:
+    history: RunHistory | None = None
+    cache: OutputCache | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> RunDatabase:
+        """Connect and migrate (at start-up), mark interrupted runs, prune, start recording."""
+        if not settings.run_history:
+            return cls()
+        store = open_store(settings)
+        history = RunHistory(store, max_age_days=settings.run_history_days,
+                             max_runs=settings.run_history_max_runs).open()
+        return cls(history, OutputCache(store.engine, int(settings.cache_max_mb * 1024 * 1024)))
