@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import bench_browser, bench_fetch, bench_providers, bench_runstore, scenarios
-from bench.harness import Server
+from bench import bench_browser, bench_cache, bench_fetch, bench_providers, bench_runstore, scenarios
+from bench.harness import Server, write_doc_section
 from tests.support import ROOT
 
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -153,6 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     if not args.no_write:
         write(results)
+    print("[gevent] output cache: 50-node flow cold, again, one leaf changed ...", flush=True)
+    cache = bench_cache.markdown(bench_cache.run())
+    print(cache)
+    if not args.no_write:
+        write_doc_section(DOC, bench_cache.SECTION, cache)
     if not args.no_providers:
         print("[gevent] provider path: 100 clients × 5 llm-prompt, then 20 big fast streams ...", flush=True)
         providers = bench_providers.markdown(bench_providers.run())

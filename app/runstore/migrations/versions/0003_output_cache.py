@@ -21,7 +21,7 @@ def upgrade() -> None:
         "output_cache",
         sa.Column("key", sa.String(64), primary_key=True),
         sa.Column("processor_type", sa.String(128), nullable=False),
-        sa.Column("output", sa.JSON(), nullable=True),
+        sa.Column("output", sa.JSON(), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=False),
