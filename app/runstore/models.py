@@ -75,3 +75,28 @@ class CacheRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     run_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class SavedFlowRow(Base):
+    """A flow kept on the server (the flow library): its name and newest version number."""
+
+    __tablename__ = "saved_flows"
+    __table_args__ = (Index("ix_saved_flows_updated", "updated_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    latest_version: Mapped[int] = mapped_column(Integer)
+
+
+class SavedFlowVersionRow(Base):
+    """One saved version of a flow (each save is a version; old ones stay readable)."""
+
+    __tablename__ = "saved_flow_versions"
+
+    flow_id: Mapped[str] = mapped_column(String(32), ForeignKey("saved_flows.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    flow: Mapped[Any] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
