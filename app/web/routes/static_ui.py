@@ -22,7 +22,7 @@ or <code>cd ui &amp;&amp; npm ci &amp;&amp; npm run build</code>, then reload th
 def index(path: str = ""):  # type: ignore[no-untyped-def]
     settings = current_app.extensions["injector"].get(Settings)
     dist = settings.ui_dist_dir
-    if not settings.serve_static_files:
+    if not settings.serve_static_files or path.startswith("api/"):  # no editor page for an API URL
         raise NotFound()
     if not (dist / "index.html").is_file():
         return NOT_BUILT, 200, {"Content-Type": "text/html; charset=utf-8"}
