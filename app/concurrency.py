@@ -242,7 +242,7 @@ def queue(maxsize: int = 0) -> Any:
     if _mode == "eventlet":
         import eventlet.queue
 
-        return eventlet.queue.Queue(maxsize)
+        return eventlet.queue.Queue(maxsize or None)  # eventlet: 0 would mean no room at all
     import queue as stdlib_queue
 
     return stdlib_queue.Queue(maxsize)
