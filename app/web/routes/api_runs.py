@@ -26,6 +26,7 @@ bp = Blueprint("api_runs", __name__, url_prefix="/api/v1")
 #: Room in a request body for its parameters and inputs besides the flow (MAX_FLOW_SIZE_MB).
 BODY_EXTRA_BYTES = 1024 * 1024
 CLI_AGENT = "aiflow-cli/"
+MAX_SEQ = 2**31 - 1
 
 
 def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -151,14 +152,15 @@ def delete_run(run_id: str, runs: Inject[RunRegistry]) -> Response:
 
 
 def _after_seq() -> int:
-    """Where the client's stream left off: the Last-Event-ID header (a reconnecting EventSource), else ?after=."""
-    header = request.headers.get("Last-Event-ID")
-    if header is not None and header.strip():
-        if not header.strip().isdigit():
+    """Where the client's stream left off: the Last-Event-ID header (a reconnecting EventSource), else ?after=.
+    A seq past any a run can have means "after everything" (the store keeps seqs as 32-bit integers)."""
+    header = (request.headers.get("Last-Event-ID") or "").strip()
+    if header:
+        if not (header.isascii() and header.isdigit()):
             raise bad_field("Last-Event-ID", "must be the seq of an event (a whole number >= 0)")
-        return int(header.strip())
+        return MAX_SEQ if len(header) > 10 else min(int(header), MAX_SEQ)
     query: EventsQuery = _parse(EventsQuery, request.args.to_dict(), status=400)
-    return query.after or 0
+    return min(query.after or 0, MAX_SEQ)
 
 
 @bp.get("/runs/<run_id>/events")
@@ -170,9 +172,10 @@ def run_events(run_id: str, runs: Inject[RunRegistry], settings: Inject[Settings
     if run is not None:
         body = event_stream.follow(run.events.channel, after, max_lag=settings.sse_max_lag,
                                    heartbeat_s=settings.sse_heartbeat_s)
-    elif runs.history is not None and runs.history.get(run_id) is not None:
-        body = event_stream.replay(runs.history.replay(run_id, after))
     else:
-        raise _not_found(run_id)
+        stored = runs.history.replay(run_id, after) if runs.history is not None else []
+        if not stored and (runs.history is None or runs.history.get(run_id) is None):
+            raise _not_found(run_id)
+        body = event_stream.replay(stored)
     request.environ["eventlet.minimum_write_chunk_size"] = 0  # eventlet would hold small writes back
     return Response(body, mimetype="text/event-stream", headers=event_stream.headers())
