@@ -136,6 +136,7 @@ def test_a_finished_run_replays_and_ends(sse_server: ServerProcess, fake_llm: Fa
     tail = open_stream(events_url(sse_server, run_id, "?after=1"), last_event_id=last - 2).events()
     assert as_tuples(tail) == as_tuples(live[-2:])  # Last-Event-ID wins over ?after=
     assert open_stream(events_url(sse_server, run_id), last_event_id=last).events() == []
+    assert open_stream(events_url(sse_server, run_id), last_event_id=10**20).events() == []  # past any seq
     assert time.monotonic() - started < 5  # each replay ended on its own
 
 
