@@ -232,6 +232,22 @@ def semaphore(size: int) -> Any:
     return threading.BoundedSemaphore(size)
 
 
+def queue(maxsize: int = 0) -> Any:
+    """A FIFO queue for tasks of this mode: put_nowait() (queue.Full when bounded and full), get(timeout=)
+    (queue.Empty when nothing came), get_nowait(), qsize(); the exceptions are the standard library's."""
+    if _mode == "gevent":
+        import gevent.queue
+
+        return gevent.queue.Queue(maxsize or None)
+    if _mode == "eventlet":
+        import eventlet.queue
+
+        return eventlet.queue.Queue(maxsize or None)  # eventlet: 0 would mean no room at all
+    import queue as stdlib_queue
+
+    return stdlib_queue.Queue(maxsize)
+
+
 def run_blocking(fn: Callable[..., Any], *args: Any) -> Any:
     """Run CPU-heavy or blocking C code on a native thread so the event loop stays free."""
     if _mode == "gevent":

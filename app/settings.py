@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     shutdown_grace_s: float = Field(20.0, alias="SHUTDOWN_GRACE_S", ge=0)
     run_orphan_grace_s: float = Field(30.0, alias="RUN_ORPHAN_GRACE_S", ge=0)  # a run nobody follows waits this long
     run_event_tail_mb: float = Field(8.0, alias="RUN_EVENT_TAIL_MB", gt=0)  # per live run, for late joiners
+    sse_heartbeat_s: float = Field(15.0, alias="SSE_HEARTBEAT_S", gt=0)  # `: heartbeat` on an idle event stream
+    sse_max_lag: int = Field(5000, alias="SSE_MAX_LAG", ge=1)  # events queued for a slow follower before it is dropped
 
     # Keys
     use_env_api_keys: bool = Field(False, alias="USE_ENV_API_KEYS")

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import bench_browser, bench_cache, bench_fetch, bench_providers, bench_runstore, scenarios
+from bench import bench_browser, bench_cache, bench_fetch, bench_providers, bench_runstore, bench_sse, scenarios
 from bench.harness import Server, write_doc_section
 from tests.support import ROOT
 
@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--no-providers", action="store_true", help="skip bench.bench_providers (about 2 min)")
+    parser.add_argument("--no-sse", action="store_true", help="skip bench.bench_sse (about 1 min)")
     args = parser.parse_args(argv)
     documents = bench_fetch.document_server()
     try:
@@ -164,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
         print(providers)
         if not args.no_write:
             bench_providers.write_section(providers)
+    if not args.no_sse:
+        sse = bench_sse.run()
+        print(sse)
+        if not args.no_write:
+            bench_sse.write_section(sse)
     return 0
 
 

@@ -29,6 +29,7 @@ class RunStart:
     """Who starts a run, and how its events are shaped."""
 
     sid: str | None = None  # the socket that starts it (it follows the run at once)
+    client: str | None = None  # who the run counts against for MAX_RUNS_PER_CLIENT (default: the socket)
     run_id: str | None = None
     target: str | None = None
     delta_stream: bool = False
@@ -47,12 +48,13 @@ class RunRegistry:
         self.admissions = Admissions(services.settings.max_runs_per_client)
         self._runs: dict[str, Run] = {}
         self._orphan_timers: dict[str, concurrency.Task] = {}
+        self._clients: dict[str, str | None] = {}  # run id -> the admission key its place is counted under
         self._lock = concurrency.lock()
         self._idle = concurrency.event()  # set while no run is going
         self._idle.set()
 
-    def admit(self, sid: str | None) -> Admission:
-        return self.admissions.admit(sid)
+    def admit(self, client: str | None) -> Admission:
+        return self.admissions.admit(client)
 
     def refuse_new_runs(self, message: str) -> None:
         self.admissions.refuse(message)
@@ -60,7 +62,7 @@ class RunRegistry:
     def start(self, flow: Flow, api_keys: dict[str, str], how: RunStart,
               admission: Admission | None = None) -> Run:
         """Start a run of the whole flow, or (with `how.target`) of that node and the ancestors it needs."""
-        admission = admission or self.admit(how.sid)
+        admission = admission or self.admit(how.client or how.sid)
         settings = self.services.settings
         try:
             run_id = how.run_id or new_run_id()
@@ -77,6 +79,7 @@ class RunRegistry:
                 if run_id in self._runs:
                     raise UserError(f"A run with id '{run_id}' is already running.", status=409)
                 self._runs[run_id] = run
+                self._clients[run_id] = admission.client
                 self._idle.clear()
                 admission.held = False  # the run holds the place now; _forget gives it back
             if self.history is not None:
@@ -92,7 +95,7 @@ class RunRegistry:
         with self._lock:
             if self._runs.get(run.run_id) is run:
                 del self._runs[run.run_id]
-                self.admissions.release(run.sid)
+                self.admissions.release(self._clients.pop(run.run_id, None))
                 timer = self._orphan_timers.pop(run.run_id, None)
                 if timer is not None:
                     timer.kill()

@@ -64,7 +64,7 @@ class RunService:
     def start(self, request: StartRequest) -> Run:
         """Start the run, or raise UserError (FlowError) naming the problem and the nodes."""
         how, settings = request.how, self.settings
-        admission = self.runs.admit(how.sid)  # counted from now: a client cannot pile up flows to parse
+        admission = self.runs.admit(how.client or how.sid)  # counted from now: no pile of flows to parse
         try:
             items = decode_flow(request.flow, max_bytes=settings.max_flow_bytes, max_nodes=settings.max_flow_nodes)
             if request.inputs:

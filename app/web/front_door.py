@@ -14,15 +14,22 @@ from app.web.hosts import HostPolicy
 BAD_HOST = "Bad request: this server does not answer to the host named in the Host header."
 OPEN_PATHS = ("/healthcheck",)  # load balancers probe it without a token
 SOCKETIO_PATH = "/socket.io"
+API_PREFIX = "/api/"
 COOKIE_MAX_AGE = 7 * 24 * 3600
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def _reply(start_response: Callable[..., Any], status: str, message: str,
-           headers: list[tuple[str, str]] | None = None) -> list[bytes]:
-    body = json.dumps({"error": message}).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+           headers: list[tuple[str, str]] | None = None, path: str = "") -> list[bytes]:
+    """{error} JSON, or RFC 9457 problem details for the run API (/api/)."""
+    if path.startswith(API_PREFIX):
+        code, title = status.split(" ", 1)
+        body = json.dumps({"type": "about:blank", "title": title, "status": int(code), "detail": message}).encode()
+        content_type = "application/problem+json"
+    else:
+        body, content_type = json.dumps({"error": message}).encode(), "application/json"
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))),
                             ("Cache-Control", "no-store"), *(headers or [])])
     return [body]
 
@@ -40,9 +47,9 @@ class FrontDoor:
         self.token = token
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if not self.hosts.allows(environ.get("HTTP_HOST")):
-            return _reply(start_response, "400 Bad Request", BAD_HOST)
         path = environ.get("PATH_INFO", "")
+        if not self.hosts.allows(environ.get("HTTP_HOST")):
+            return _reply(start_response, "400 Bad Request", BAD_HOST, path=path)
         if self.token is None or path in OPEN_PATHS or environ.get("REQUEST_METHOD") == "OPTIONS":
             return self.app(environ, start_response)
         verdict = self.token.verdict(environ)
@@ -53,7 +60,7 @@ class FrontDoor:
             return self.app(environ, start_response)
         if verdict == "missing" and is_socket:
             return self.app(environ, start_response)  # the Socket.IO CONNECT must carry auth {token}
-        return _reply(start_response, "401 Unauthorized", UNAUTHORIZED, [("WWW-Authenticate", "Bearer")])
+        return _reply(start_response, "401 Unauthorized", UNAUTHORIZED, [("WWW-Authenticate", "Bearer")], path)
 
     def _remember(self, environ: dict[str, Any], start_response: Callable[..., Any], path: str) -> list[bytes]:
         """First visit with ?token=: keep the token in an HttpOnly cookie and go to the clean URL."""

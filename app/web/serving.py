@@ -151,7 +151,7 @@ class _EventletServer:
     def serve_forever(self) -> None:
         import eventlet.wsgi
 
-        eventlet.wsgi.server(self._listener, self._app, log_output=False)
+        eventlet.wsgi.server(self._listener, self._app, log_output=False, debug=False)  # no traceback to clients
 
 
 class _ThreadingServer:

@@ -2,42 +2,36 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
+from injector import Inject
 
 from app.errors import UserError
 from app.nodes.registry import ProcessorRegistry
 from app.settings import Settings
+from app.web.inject import injected
 
 bp = Blueprint("nodes", __name__, url_prefix="/node")
 
 
-def _registry() -> ProcessorRegistry:
-    return current_app.extensions["injector"].get(ProcessorRegistry)
-
-
-def _settings() -> Settings:
-    return current_app.extensions["injector"].get(Settings)
-
-
 @bp.get("/extensions")
-def extensions():  # type: ignore[no-untyped-def]
-    settings = _settings()
-    configs = _registry().configs(extensions_only=True, whitelist=settings.extensions_whitelist,
-                                  blacklist=settings.extensions_blacklist)
+@injected
+def extensions(registry: Inject[ProcessorRegistry], settings: Inject[Settings]):  # type: ignore[no-untyped-def]
+    configs = registry.configs(extensions_only=True, whitelist=settings.extensions_whitelist,
+                               blacklist=settings.extensions_blacklist)
     return jsonify({"extensions": configs})
 
 
 @bp.get("/configs")
-def configs():  # type: ignore[no-untyped-def]
+@injected
+def configs(registry: Inject[ProcessorRegistry], settings: Inject[Settings]):  # type: ignore[no-untyped-def]
     """Every node type's config, core ones too: the editor needs no change to show a new node type."""
-    settings = _settings()
-    registry = _registry()
     listed = registry.configs(whitelist=settings.extensions_whitelist, blacklist=settings.extensions_blacklist)
     return jsonify({"nodes": listed, "types": registry.types()})
 
 
 @bp.post("/extensions/dynamic")
-def dynamic_extension():  # type: ignore[no-untyped-def]
+@injected
+def dynamic_extension(registry: Inject[ProcessorRegistry]):  # type: ignore[no-untyped-def]
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise UserError("Send a JSON object {processorType, data}.", status=400)
@@ -47,4 +41,4 @@ def dynamic_extension():  # type: ignore[no-untyped-def]
         raise UserError("'processorType' is required.", status=400)
     if not isinstance(data, dict):
         raise UserError("'data' must be an object.", status=400)
-    return jsonify(_registry().dynamic_config(processor_type, data))
+    return jsonify(registry.dynamic_config(processor_type, data))

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, send_from_directory
 from werkzeug.exceptions import NotFound
+from werkzeug.routing import PathConverter
 
 from app.settings import Settings
 from app.web.headers import editor_csp
 
 bp = Blueprint("static_ui", __name__)
+
+
+class EditorPath(PathConverter):
+    """Any path but the run API's: /api/... never falls back to the editor (nor shows in the API's Allow)."""
+
+    regex = r"(?!api/)[^/].*?"
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("editor_path", EditorPath))
 
 NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>AI-Flow</title>
 <body style="font-family:sans-serif;max-width:40em;margin:4em auto">
@@ -18,7 +28,7 @@ or <code>cd ui &amp;&amp; npm ci &amp;&amp; npm run build</code>, then reload th
 
 
 @bp.get("/")
-@bp.get("/<path:path>")
+@bp.get("/<editor_path:path>")
 def index(path: str = ""):  # type: ignore[no-untyped-def]
     settings = current_app.extensions["injector"].get(Settings)
     dist = settings.ui_dist_dir
