@@ -1,10 +1,12 @@
-/** The single Socket.IO connection: state for the header indicator, run events into the store, run/stop. */
+/** The single Socket.IO connection: state for the header indicator, run events into the store, run/stop;
+ * on each connect the runs of this page are joined again (runJoin.ts). */
 import { io, type Socket } from "socket.io-client";
 import { create } from "zustand";
 import { translate } from "../i18n";
 import { flowJsonFile } from "../model/flowJson";
 import { newRunId } from "../model/ids";
 import { resolveLargeOutputs } from "./largeOutputs";
+import { joinRun, joinRuns } from "./runJoin";
 import { selectCurrentTab, useFlow, type RunEventName } from "../store/flowStore";
 import { flatParameters, usePrefs } from "../store/prefs";
 import { toast } from "../store/toasts";
@@ -21,6 +23,7 @@ function onRunEvent(event: RunEventName, payload: unknown) {
   const data = payload as Record<string, unknown>;
   const tabId = typeof data.runId === "string" ? useFlow.getState().runs[data.runId]?.tabId : undefined;
   const outcome = useFlow.getState().handleEvent(event, data);
+  if (outcome.resync && socket) joinRun(socket, data.runId as string, "resync");
   if (event === "progress" && data.largeOutputs) {
     resolveLargeOutputs(data, tabId).catch(() => toast.error(t("largeOutputUnavailable")));
   }
@@ -43,14 +46,18 @@ export function connectSocket(): Socket {
   s.on("connect", () => {
     useConnection.setState({ state: "connected", attempts: 0 });
     sendAppConfig(s);
+    joinRuns(s);
   });
   s.on("disconnect", (reason) => {
     useConnection.setState({ state: reason === "io client disconnect" ? "disconnected" : "reconnecting" });
-    if (Object.keys(useFlow.getState().runs).length) {
+    const running = Object.keys(useFlow.getState().runs).length > 0;
+    if (running && reason === "io server disconnect") {
+      // the server closed this connection: socket.io does not reconnect, the runs cannot be joined again
       useFlow.getState().abandonRuns(t("runInterrupted"));
       toast.error(t("runInterrupted"));
     } else if (reason !== "io client disconnect") {
-      toast.info(t("socketConnectionLost"), { key: "socket-connection-lost" });
+      // the server keeps the runs going for a while: the next connect joins them again
+      toast.info(t(running ? "runReconnecting" : "socketConnectionLost"), { key: "socket-connection-lost" });
     }
   });
   s.on("connect_error", () => {
@@ -106,6 +113,7 @@ function emitRun(event: "process_file" | "run_node", kind: "all" | "node", targe
     metadata: latest.metadata,
     parameters: flatParameters(usePrefs.getState().parameters),
     runId,
+    flowId: latest.id,
     streamFormat: "delta",
     ...(target ? { nodeName: target } : {}),
   });

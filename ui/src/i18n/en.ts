@@ -31,6 +31,8 @@ export const en: Record<string, string> = {
   connected: "Connected", connecting: "Connecting…", reconnecting: "Reconnecting…", disconnected: "Offline",
   socketConnectionLost: "The connection to the server was lost. Reconnecting…",
   runInterrupted: "The connection was lost: the run was stopped.",
+  runReconnecting: "The connection to the server was lost. Reconnecting: the run goes on meanwhile…",
+  runLost: "The run could not be followed again: it is no longer on the server.",
   largeOutputUnavailable: "A large output could not be loaded from the server; its link is shown instead.",
   LargeOutputShown: "Showing the first {shown} MB of {total} MB: copy or download for the whole text.",
   notConnected: "Not connected to the server yet: try again in a moment.",

@@ -26,6 +26,8 @@ export const fr: Record<string, string> = {
   connected: "Connecté", connecting: "Connexion…", reconnecting: "Reconnexion…", disconnected: "Hors ligne",
   socketConnectionLost: "La connexion au serveur est perdue. Reconnexion…",
   runInterrupted: "La connexion a été perdue : l'exécution est arrêtée.",
+  runReconnecting: "La connexion au serveur est perdue. Reconnexion : l'exécution continue pendant ce temps…",
+  runLost: "L'exécution n'a pas pu être suivie à nouveau : elle n'est plus sur le serveur.",
   largeOutputUnavailable: "Une sortie volumineuse n'a pas pu être chargée depuis le serveur ; son lien est affiché à la place.",
   LargeOutputShown: "Affichage des {shown} premiers Mo sur {total} Mo : copiez ou téléchargez pour le texte entier.",
   notConnected: "Pas encore connecté au serveur : réessayez dans un instant.",

@@ -29,11 +29,25 @@ function finished(tab: FlowTab, runId: string, name: string, payload: Record<str
   });
 }
 
+/** The text of the node streamed so far in this run. */
+function heldText(tab: FlowTab, runId: string, name: string): string {
+  const previous = tab.runState?.[name];
+  return previous?.runId === runId ? previous.stream ?? "" : "";
+}
+
+/** A delta starting past the end of the text held: events were missed, applying it would leave a hole. */
+export function streamGap(tab: FlowTab, runId: string, event: RunEventName, payload: Record<string, unknown>): boolean {
+  const name = payload.instanceName;
+  if (event !== "progress" || payload.isDone || typeof name !== "string") return false;
+  if (typeof payload.delta !== "string" || typeof payload.offset !== "number") return false;
+  return payload.offset > heldText(tab, runId, name).length;
+}
+
 function streamed(tab: FlowTab, runId: string, name: string, payload: Record<string, unknown>, now: number): FlowTab {
   const previous = tab.runState?.[name];
   let stream: string;
   if (typeof payload.delta === "string") {
-    const base = previous?.runId === runId ? previous.stream ?? "" : "";
+    const base = heldText(tab, runId, name);
     const offset = typeof payload.offset === "number" ? payload.offset : base.length;
     stream = base.slice(0, offset) + payload.delta;
   } else {
@@ -72,8 +86,13 @@ export function reduceRunEvent(tab: FlowTab, runId: string, event: RunEventName,
   const end = (t: FlowTab, cancelled: boolean) =>
     settleNodes(t, runId, (state) => ({ status: cancelled ? "cancelled" : "skipped", runId, startedAt: state.startedAt }));
   switch (event) {
-    case "current_node_running":
-      return name ? setRunState(tab, name, { status: "running", runId, startedAt: now }) : tab;
+    case "current_node_running": {
+      if (!name) return tab;
+      // running again after waiting for a provider slot: the text streamed so far stays
+      const previous = tab.runState?.[name];
+      const stream = previous?.runId === runId ? previous.stream : undefined;
+      return setRunState(tab, name, { status: "running", runId, startedAt: now, ...(stream !== undefined ? { stream } : {}) });
+    }
     case "progress":
       return name ? progressed(tab, runId, name, payload, now) : tab;
     case "error": {

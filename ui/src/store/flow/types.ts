@@ -16,14 +16,39 @@ export interface History {
   lastAt?: number;
 }
 
-export interface RunInfo {
+/** What is kept of a run going on across a reload (sessionStorage): enough to join it again. */
+export interface SavedRun {
   runId: string;
   tabId: string;
   kind: "all" | "node";
   target?: string;
   nodes: string[];
-  stopping?: boolean;
   startedAt: number;
+}
+
+/** How a join_run is going: a resume after a (re)connect, or a resync that rebuilds the run from its first event. */
+export type JoinMode = "resume" | "resync";
+
+/** The answer to join_run (run-api contract). */
+export interface JoinAck {
+  ok: boolean;
+  status?: string;
+  lastSeq?: number;
+  error?: string;
+}
+
+export interface RunInfo extends SavedRun {
+  stopping?: boolean;
+  /** seq of the last event applied (0: none yet); events at or below it are doubles */
+  lastSeq: number;
+  /** a join_run is on its way */
+  joining?: JoinMode;
+  /** the server's last seq when it answered the join: a resync takes events strictly in order until there */
+  catchUpTo?: number;
+  /** the run ended on the server (join answer) without its run_end among the events: end it at catchUpTo */
+  endedAs?: string;
+  /** the run was rebuilt from its first event once already: a second gap is not asked again */
+  resynced?: boolean;
 }
 
 export interface ClipboardContent {
@@ -37,6 +62,8 @@ export type RunEventName = "current_node_running" | "progress" | "error" | "run_
 export interface EventOutcome {
   error?: { message: string; node?: string };
   ended?: { status: string; cancelled: boolean };
+  /** a streamed delta does not fit the text held (events were missed): join the run again from its start */
+  resync?: boolean;
 }
 
 /** The node types the server knows (and the ones the editor draws itself). */
@@ -101,10 +128,18 @@ export interface RunSlice {
   checkBeforeRun: (target?: string) => ValidationReport;
   startRun: (runId: string, kind: "all" | "node", target?: string) => RunInfo;
   markStopping: (runId?: string) => void;
+  /** Apply one event of a run of this page (doubles, by seq, are ignored). */
   handleEvent: (event: RunEventName, payload: Record<string, unknown>) => EventOutcome;
+  /** Runs of this page saved before a reload, taken back (their nodes queued) until join_run brings their events. */
+  resumeRuns: (saved: SavedRun[]) => void;
+  /** A join_run was sent; a resync forgets what the run showed, to rebuild it from its first event. */
+  joinStarted: (runId: string, mode: JoinMode) => void;
+  /** The server answered a join_run: a run that ended there without a run_end event ends here too. */
+  joinAnswered: (runId: string, ack: JoinAck) => EventOutcome;
   /** Swap a node's output `from` (links to stored files) for `to` (their text), unless it changed since. */
   replaceOutput: (name: string, from: unknown, to: unknown, tabId?: string) => void;
-  abandonRuns: (reason: string) => void;
+  /** Give up the runs (all, or those named): their unfinished nodes turn cancelled with `reason`. */
+  abandonRuns: (reason: string, runIds?: string[]) => void;
 }
 
 export type FlowState = ConfigSlice & TabsSlice & GraphSlice & HistorySlice & ClipboardSlice & RunSlice;
