@@ -43,6 +43,15 @@ export const en: Record<string, string> = {
   Beta: "Beta", New: "New", NoNodeMatches: "No node matches.", DragHint: "Drag onto the canvas, or double-click to add.",
   HidePalette: "Hide node list", ShowPalette: "Show node list",
   // side pane
+  // run history
+  HistoryView: "History", RunHistory: "Runs of this flow", Refresh: "Refresh",
+  HistoryUnavailable: "This server keeps no run history.", NoRunsYet: "No runs of this flow yet.",
+  NoRunsYetHint: "Each run of this flow, from the editor, the API or the CLI, shows up here.",
+  run_queued: "Queued", run_running: "Running", run_succeeded: "Succeeded", run_failed: "Failed", run_cancelled: "Cancelled",
+  run_interrupted: "Interrupted", StartedBy: "Started from {who}", startedBy_editor: "the editor", startedBy_api: "the API",
+  startedBy_cli: "the CLI", RunTarget: "The node this run was for", OpenRun: "Open", FollowRun: "Follow", RunAgain: "Run again",
+  RunNotInHistory: "This run is no longer in the history.", RunNodesNotOnCanvas: "{count} node(s) of this run are not on the canvas.",
+  runAgainNoFlow: "The flow of this run is not in the history: it cannot run again.",
   JsonView: "JSON", currentNodeView: "Current node", Upload: "Import", Download: "Export", DeleteOutputs: "Clear outputs",
   DeleteAll: "Delete all", ShowNodesConfig: "Show node configs", ShowCoordinates: "Show coordinates", Copy: "Copy",
   NoNodeSelected: "No node selected yet.", ClickOnNodeToSelectIt: "Click on a node to select it.", Parameters: "Parameters",

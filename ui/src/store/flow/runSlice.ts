@@ -73,9 +73,9 @@ export const createRunSlice: FlowSlice<RunSlice> = (set, get) => {
       })));
       return report;
     },
-    startRun: (runId, kind, target) => {
+    startRun: (runId, kind, target, chosen) => {
       const tab = currentTab(get());
-      const nodes = kind === "all" ? tab.nodes.map((n) => n.id) : nodesForSingleRun(target!, tab.nodes, tab.edges);
+      const nodes = chosen ?? (kind === "all" ? tab.nodes.map((n) => n.id) : nodesForSingleRun(target!, tab.nodes, tab.edges));
       const run: RunInfo = { runId, tabId: tab.id, kind, target, nodes, startedAt: Date.now(), lastSeq: 0 };
       set((state) => ({ runs: { ...state.runs, [runId]: run } }));
       set(tabUpdate((t) => queueNodes(t, run)));

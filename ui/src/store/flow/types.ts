@@ -3,6 +3,7 @@ import type { Connection, EdgeChange, NodeChange } from "@xyflow/react";
 import type { StateCreator } from "zustand";
 import type { FlowEdge, FlowNode, FlowTab, NodeConfig } from "../../model/types";
 import type { ValidationReport } from "../../model/validation";
+import type { PastRun } from "./pastRun";
 
 export interface Snapshot {
   nodes: FlowNode[];
@@ -126,7 +127,8 @@ export interface ClipboardSlice {
 export interface RunSlice {
   runs: Record<string, RunInfo>;
   checkBeforeRun: (target?: string) => ValidationReport;
-  startRun: (runId: string, kind: "all" | "node", target?: string) => RunInfo;
+  /** A run of the current tab begins: its nodes (by default those the run needs) are queued. */
+  startRun: (runId: string, kind: "all" | "node", target?: string, nodes?: string[]) => RunInfo;
   markStopping: (runId?: string) => void;
   /** Apply one event of a run of this page (doubles, by seq, are ignored). */
   handleEvent: (event: RunEventName, payload: Record<string, unknown>) => EventOutcome;
@@ -142,6 +144,12 @@ export interface RunSlice {
   abandonRuns: (reason: string, runIds?: string[]) => void;
 }
 
-export type FlowState = ConfigSlice & TabsSlice & GraphSlice & HistorySlice & ClipboardSlice & RunSlice;
+/** A run from the history put on the canvas. */
+export interface PastRunSlice {
+  /** Show the run's final node states and outputs on the current tab (undoable); returns its nodes not on the tab. */
+  showPastRun: (run: PastRun) => string[];
+}
+
+export type FlowState = ConfigSlice & TabsSlice & GraphSlice & HistorySlice & ClipboardSlice & RunSlice & PastRunSlice;
 
 export type FlowSlice<T> = StateCreator<FlowState, [], [], T>;
