@@ -6,7 +6,7 @@ export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancell
 export interface RunSummary {
   id: string;
   status: RunStatus;
-  createdAt: string;
+  createdAt: string | null;
   startedAt: string | null;
   endedAt: string | null;
   /** seconds; null while the run goes on */

@@ -35,7 +35,7 @@ function RunRow({ run, onAction, busy }: { run: RunSummary; onAction: (run: RunS
           {GOING.has(run.status) ? <Spinner size={11} /> : <i className="dot" />}
           {t(`run_${run.status}`)}
         </span>
-        <time dateTime={started}>{started ? new Date(started).toLocaleString(language) : ""}</time>
+        <time dateTime={started ?? undefined}>{started ? new Date(started).toLocaleString(language) : ""}</time>
         {run.duration !== null && run.duration !== undefined && <em className="muted">{formatDuration(run.duration)}</em>}
       </div>
       <div className="history-line muted">
