@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "../src/api/rest";
-import { HistoryUnavailable, PAGE_SIZE, runsApi } from "../src/api/runsApi";
+import { HistoryUnavailable, PAGE_SIZE, runsApi, type RunSummary } from "../src/api/runsApi";
+import { merged } from "../src/components/historyListing";
 import { pastRunOnTab } from "../src/store/flow/pastRun";
 import { emptyTab, selectCurrentTab, useFlow } from "../src/store/flowStore";
 import { allConfigs } from "./fixtures";
@@ -97,5 +98,36 @@ describe("a past run on the canvas", () => {
   it("a run started with explicit nodes queues only those", () => {
     s().startRun("r2", "all", undefined, [llm]);
     expect(Object.keys(tab().runState!)).toEqual([llm]);
+  });
+});
+
+describe("the History pane's list", () => {
+  const summary = (n: number, status = "succeeded") => ({
+    id: `r${n}`, status, createdAt: null, startedAt: new Date(Date.UTC(2025, 0, 1) - n * 60_000).toISOString(), // r0 newest
+    endedAt: null, duration: null, startedBy: "editor", target: null, flowId: "t", error: null,
+  }) as RunSummary;
+  const page = (from: number, to: number, nextCursor: string | null) => ({ runs: Array.from({ length: to - from }, (_, i) => summary(from + i)), nextCursor });
+
+  it("puts a next page below, once", () => {
+    const first = { state: "ready" as const, ...page(0, PAGE_SIZE, "c1") };
+    const both = merged(first, page(PAGE_SIZE - 1, PAGE_SIZE + 5, null), true);
+    expect(both.state === "ready" && both.runs.map((r) => r.id)).toEqual(Array.from({ length: PAGE_SIZE + 5 }, (_, i) => `r${i}`));
+    expect(both.state === "ready" && both.nextCursor).toBeNull();
+  });
+
+  it("a first page read again replaces the newest runs and keeps the older pages shown", () => {
+    const shown = { state: "ready" as const, runs: [...page(0, PAGE_SIZE, null).runs, summary(PAGE_SIZE), summary(PAGE_SIZE + 1)], nextCursor: "c2" };
+    // a new run came first (r-1, the newest), r0 ended meanwhile
+    const again = { runs: [{ ...summary(-1), status: "running" as const }, { ...summary(0), status: "failed" as const }, ...page(1, PAGE_SIZE - 1, null).runs], nextCursor: "c1" };
+    const list = merged(shown, again, false);
+    if (list.state !== "ready") throw new Error("not ready");
+    expect(list.runs.map((r) => r.id)).toEqual(["r-1", ...Array.from({ length: PAGE_SIZE + 2 }, (_, i) => `r${i}`)]);
+    expect(list.runs[1].status).toBe("failed");
+    expect(list.nextCursor).toBe("c2");
+  });
+
+  it("with one page shown, a first page read again is the list", () => {
+    const shown = { state: "ready" as const, ...page(0, 3, null) };
+    expect(merged(shown, page(0, 2, null), false)).toEqual({ state: "ready", ...page(0, 2, null) });
   });
 });

@@ -7,6 +7,7 @@ import { useLanguage, useT } from "../i18n";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { toast } from "../store/toasts";
 import { Play, Redo, Spinner } from "./icons";
+import { merged, type Listing } from "./historyListing";
 import { formatDuration } from "./nodes/NodeShell";
 
 /** The node-status look (styles.css `.status.<x>`) of each run status. */
@@ -15,12 +16,7 @@ const LOOK: Record<string, string> = {
 };
 
 const GOING = new Set(["queued", "running"]);
-
-type Listing =
-  | { state: "loading" }
-  | { state: "ready"; runs: RunSummary[]; nextCursor: string | null; more?: boolean }
-  | { state: "unavailable" }
-  | { state: "error"; message: string };
+const REFRESH_MS = 2000;
 
 type Action = "open" | "again";
 
@@ -71,11 +67,7 @@ export function HistoryView() {
     try {
       const page = await runsApi.list(tabId, cursor);
       if (ticket !== asked.current) return;
-      setListing((l) => ({
-        state: "ready",
-        runs: cursor && l.state === "ready" ? [...l.runs, ...page.runs.filter((r) => !l.runs.some((o) => o.id === r.id))] : page.runs,
-        nextCursor: page.nextCursor,
-      }));
+      setListing((l) => (l.state === "ready" ? merged(l, page, !!cursor) : { state: "ready", ...page }));
     } catch (error) {
       if (ticket !== asked.current) return;
       setListing(error instanceof HistoryUnavailable ? { state: "unavailable" } : { state: "error", message: error instanceof Error ? error.message : String(error) });
@@ -85,6 +77,14 @@ export function HistoryView() {
   useEffect(() => {
     void load();
   }, [load, going]);
+
+  // runs going on (here, or from the API or the CLI) are read again until they end
+  const watching = listing.state === "ready" && listing.runs.some((r) => GOING.has(r.status));
+  useEffect(() => {
+    if (!watching) return;
+    const timer = setTimeout(() => void load(), REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [watching, listing, load]);
 
   const act = async (run: RunSummary, action: Action) => {
     setOpening(run.id);
