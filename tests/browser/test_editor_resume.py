@@ -81,3 +81,38 @@ def test_a_reload_in_the_middle_of_a_stream_shows_the_run_going_on_to_the_same_t
     assert len(fake.requests_to("/openai/v1/responses")) == 1
     assert editor.sent_events("process_file") == [started]
     assert editor.console_errors == []
+
+
+def test_a_dropped_connection_in_the_middle_of_a_stream_joins_after_the_last_event_seen(editor: Editor,
+                                                                                        fake: FakeProviders) -> None:
+    sockets: list[Any] = []
+
+    def through(ws: Any) -> None:  # every Socket.IO websocket passes through, so the test can cut it
+        sockets.append((ws, ws.connect_to_server()))
+
+    editor.page.route_web_socket(re.compile(r"/socket\.io/"), through)
+    script = reset_script(fake)
+    script.answer = ANSWER
+    script.pace = 0.3
+    editor.open()
+    editor.set_api_key("openai_api_key", KEY)
+    editor.import_flow(text_llm_display())
+    editor.run_all()
+    editor.page.wait_for_function(PARTIAL_ON_SCREEN, arg=[LLM, "Salt wind", "home again."], timeout=10_000)
+    (started,) = editor.sent_events("process_file")
+    run_id = started["runId"]
+
+    page_side, server_side = sockets[-1]
+    seen = [p["seq"] for _, p in run_events(editor.received, run_id)]
+    server_side.close()
+    page_side.close()
+    expect(editor.status(LLM)).to_have_attribute("data-status", "done", timeout=20_000)
+    (join,) = editor.sent_events("join_run")
+    assert join["runId"] == run_id and join["afterSeq"] >= max(seen) > 0
+    # over both connections the page got every event of the run once, in order
+    seqs = [p["seq"] for _, p in run_events(editor.received, run_id)]
+    assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) > len(seen)
+    assert editor.output(LLM).inner_text().strip() == ANSWER
+    expect(editor.output(DISPLAY)).to_contain_text(ANSWER)
+    assert len(fake.requests_to("/openai/v1/responses")) == 1
+    assert editor.console_errors == []
