@@ -3,6 +3,7 @@ going on to the same final text, nothing lost or doubled."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,4 +116,46 @@ def test_a_dropped_connection_in_the_middle_of_a_stream_joins_after_the_last_eve
     assert editor.output(LLM).inner_text().strip() == ANSWER
     expect(editor.output(DISPLAY)).to_contain_text(ANSWER)
     assert len(fake.requests_to("/openai/v1/responses")) == 1
+    assert editor.console_errors == []
+
+
+def test_the_history_pane_lists_the_run_opens_its_outputs_and_runs_it_again(editor: Editor,
+                                                                             fake: FakeProviders) -> None:
+    reset_script(fake).answer = ANSWER
+    editor.open()
+    editor.set_api_key("openai_api_key", KEY)
+    editor.import_flow(text_llm_display())
+    editor.run_all()
+    expect(editor.status(LLM)).to_have_attribute("data-status", "done")
+    editor.wait_idle()
+    (started,) = editor.sent_events("process_file")
+    run_id = started["runId"]
+
+    page = editor.page
+    page.get_by_test_id("side-tab-history").click()
+    row = page.get_by_test_id(f"history-run-{run_id}")
+    expect(row).to_have_attribute("data-status", "succeeded")
+    expect(row).to_contain_text("Started from the editor")
+    expect(page.locator("[data-testid^=history-run-]")).to_have_count(1)
+
+    # the outputs cleared, opening the run puts them back on the canvas
+    page.get_by_test_id("side-tab-json").click()
+    page.get_by_test_id("json-clear-outputs").click()
+    expect(editor.status(LLM)).to_have_attribute("data-status", "idle")
+    expect(editor.output(DISPLAY)).not_to_contain_text(ANSWER)
+    page.get_by_test_id("side-tab-history").click()
+    page.get_by_test_id(f"history-open-{run_id}").click()
+    expect(editor.status(LLM)).to_have_attribute("data-status", "done")
+    expect(editor.output(DISPLAY)).to_contain_text(ANSWER)
+    assert editor.output(LLM).inner_text().strip() == ANSWER
+
+    # run again: the same flow goes to the server, for this tab, and the list shows both runs
+    page.get_by_test_id(f"history-rerun-{run_id}").click()
+    expect(page.locator("[data-testid^=history-run-]")).to_have_count(2)
+    again = editor.sent_events("process_file")[1]
+    assert again["runId"] != run_id and again["flowId"] == started["flowId"]
+    assert again["jsonFile"] == started["jsonFile"] or json.loads(again["jsonFile"]) == json.loads(started["jsonFile"])
+    editor.wait_idle()
+    expect(page.get_by_test_id(f"history-run-{again['runId']}")).to_have_attribute("data-status", "succeeded")
+    assert len(fake.requests_to("/openai/v1/responses")) == 2
     assert editor.console_errors == []
