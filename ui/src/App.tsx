@@ -18,6 +18,7 @@ import { SidePane } from "./components/SidePane";
 import { Toasts } from "./components/Toasts";
 import { useShortcuts } from "./components/useShortcuts";
 import { useT } from "./i18n";
+import { savedRuns, startKeepingRuns } from "./store/activeRuns";
 import { useFlow } from "./store/flowStore";
 import { restoreTabs, startAutosave } from "./store/persistence";
 import { usePrefs } from "./store/prefs";
@@ -40,6 +41,8 @@ async function boot(): Promise<boolean> {
     if (!response.ok) throw new Error("no sample");
     return response.json();
   });
+  // runs going on before a reload: joined again once the socket connects
+  useFlow.getState().resumeRuns(savedRuns());
   return complete;
 }
 
@@ -87,14 +90,19 @@ export function App() {
 
   useEffect(() => {
     let stopAutosave: (() => void) | undefined;
+    let stopKeepingRuns: (() => void) | undefined;
     boot().then((complete) => {
       setIncomplete(!complete);
       stopAutosave = startAutosave();
+      stopKeepingRuns = startKeepingRuns();
       connectSocket();
       setReady(true);
       document.getElementById("loading-screen")?.remove();
     });
-    return () => stopAutosave?.();
+    return () => {
+      stopAutosave?.();
+      stopKeepingRuns?.();
+    };
   }, []);
 
   if (!ready) return null;

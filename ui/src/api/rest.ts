@@ -8,7 +8,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, { ...init, headers: { Accept: "application/json", ...(init?.headers ?? {}) } });
   const text = await response.text();
   let body: unknown = undefined;
@@ -18,7 +18,9 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
     body = undefined;
   }
   if (!response.ok) {
-    const message = (body as { error?: string; message?: string } | undefined)?.error ?? (body as { message?: string } | undefined)?.message;
+    // our routes answer {error}; the reference {message}; /api/v1 problem+json {title, detail}
+    const problem = body as { error?: string; message?: string; detail?: string; title?: string } | undefined;
+    const message = problem?.error ?? problem?.message ?? problem?.detail ?? problem?.title;
     throw new ApiError(message || `${response.status} ${response.statusText}`, response.status);
   }
   if (body === undefined) throw new ApiError(`Unexpected answer from ${path}`, response.status);

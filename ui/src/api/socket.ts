@@ -1,12 +1,12 @@
-/** The single Socket.IO connection: state for the header indicator, run events into the store, run/stop. */
+/** The single Socket.IO connection: state for the header indicator, run events into the store; on each
+ * connect the runs of this page are joined again (runJoin.ts). Starting and stopping runs: runs.ts. */
 import { io, type Socket } from "socket.io-client";
 import { create } from "zustand";
 import { translate } from "../i18n";
-import { flowJsonFile } from "../model/flowJson";
-import { newRunId } from "../model/ids";
 import { resolveLargeOutputs } from "./largeOutputs";
-import { selectCurrentTab, useFlow, type RunEventName } from "../store/flowStore";
-import { flatParameters, usePrefs } from "../store/prefs";
+import { joinRun, joinRuns } from "./runJoin";
+import { useFlow, type RunEventName } from "../store/flowStore";
+import { usePrefs } from "../store/prefs";
 import { toast } from "../store/toasts";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
@@ -21,6 +21,7 @@ function onRunEvent(event: RunEventName, payload: unknown) {
   const data = payload as Record<string, unknown>;
   const tabId = typeof data.runId === "string" ? useFlow.getState().runs[data.runId]?.tabId : undefined;
   const outcome = useFlow.getState().handleEvent(event, data);
+  if (outcome.resync && socket) joinRun(socket, data.runId as string, "resync");
   if (event === "progress" && data.largeOutputs) {
     resolveLargeOutputs(data, tabId).catch(() => toast.error(t("largeOutputUnavailable")));
   }
@@ -43,14 +44,18 @@ export function connectSocket(): Socket {
   s.on("connect", () => {
     useConnection.setState({ state: "connected", attempts: 0 });
     sendAppConfig(s);
+    joinRuns(s);
   });
   s.on("disconnect", (reason) => {
     useConnection.setState({ state: reason === "io client disconnect" ? "disconnected" : "reconnecting" });
-    if (Object.keys(useFlow.getState().runs).length) {
+    const running = Object.keys(useFlow.getState().runs).length > 0;
+    if (running && reason === "io server disconnect") {
+      // the server closed this connection: socket.io does not reconnect, the runs cannot be joined again
       useFlow.getState().abandonRuns(t("runInterrupted"));
       toast.error(t("runInterrupted"));
     } else if (reason !== "io client disconnect") {
-      toast.info(t("socketConnectionLost"), { key: "socket-connection-lost" });
+      // the server keeps the runs going for a while: the next connect joins them again
+      toast.info(t(running ? "runReconnecting" : "socketConnectionLost"), { key: "socket-connection-lost" });
     }
   });
   s.on("connect_error", () => {
@@ -77,52 +82,7 @@ export function emitAppConfig(): boolean {
   return true;
 }
 
-function reportMissing(problems: { label: string; fields: string[]; node: string }[]) {
-  const lines = problems.flatMap((p) => [`${t("Node")}: ${translate(usePrefs.getState().language, p.label)} (${p.node})`, `${t("MissingFields")}: ${p.fields.join(", ")}`]);
-  toast.error(t("MissingFieldsMessage"), { title: t("MissingFieldsMessage"), lines });
-}
-
-function emitRun(event: "process_file" | "run_node", kind: "all" | "node", target?: string): string | undefined {
-  const flow = useFlow.getState();
-  const tab = selectCurrentTab(flow);
-  if (!tab.nodes.length) {
-    toast.info(t("NoNodesToRun"));
-    return undefined;
-  }
-  const report = flow.checkBeforeRun(target);
-  if (!report.ok) {
-    reportMissing(report.problems);
-    return undefined;
-  }
-  if (!socket?.connected) {
-    toast.error(t("notConnected"));
-    return undefined;
-  }
-  const runId = newRunId();
-  flow.startRun(runId, kind, target);
-  const latest = selectCurrentTab(useFlow.getState());
-  socket.emit(event, {
-    jsonFile: flowJsonFile(latest.nodes, latest.edges),
-    metadata: latest.metadata,
-    parameters: flatParameters(usePrefs.getState().parameters),
-    runId,
-    streamFormat: "delta",
-    ...(target ? { nodeName: target } : {}),
-  });
-  return runId;
-}
-
-export const runAll = () => emitRun("process_file", "all");
-export const runNode = (name: string) => emitRun("run_node", "node", name);
-
-/** Ask the server to cancel every run of this page; nodes turn "cancelled" when run_end arrives. */
-export function stopRuns() {
-  const runs = Object.keys(useFlow.getState().runs);
-  if (!runs.length) return;
-  useFlow.getState().markStopping();
-  if (!socket?.connected) {
-    useFlow.getState().abandonRuns(t("runInterrupted"));
-    return;
-  }
-  for (const runId of runs) socket.emit("cancel_run", { runId });
+/** The connection, when it is up (for sending runs). */
+export function liveSocket(): Socket | undefined {
+  return socket?.connected ? socket : undefined;
 }

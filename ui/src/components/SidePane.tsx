@@ -1,12 +1,13 @@
-/** Right pane: the flow as JSON (import, export, clear) and the selected node's form and output. */
+/** Right pane: the flow as JSON (import, export, clear), the selected node's form and output, the flow's run history. */
 import { useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { runNode } from "../api/socket";
+import { runNode } from "../api/runs";
 import { useT } from "../i18n";
 import { serializeFlow } from "../model/flowJson";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";
 import { FieldList } from "./fields/FieldList";
+import { HistoryView } from "./HistoryView";
 import { exportFlow, importFlowFile } from "./flowFile";
 import { ChevronLeft, ChevronRight, CopyIcon, DownloadIcon, Eraser, NodeIcon, Play, Trash, UploadIcon } from "./icons";
 import { StatusBadge, useRunState } from "./nodes/NodeShell";
@@ -92,8 +93,9 @@ export function SidePane() {
           <div className="pills-tabs">
             <button type="button" className={tab === "json" ? "active" : ""} onClick={() => set({ sidePaneTab: "json" })} data-testid="side-tab-json">{t("JsonView")}</button>
             <button type="button" className={tab === "current" ? "active" : ""} onClick={() => set({ sidePaneTab: "current" })} data-testid="side-tab-current">{t("currentNodeView")}</button>
+            <button type="button" className={tab === "history" ? "active" : ""} onClick={() => set({ sidePaneTab: "history" })} data-testid="side-tab-history">{t("HistoryView")}</button>
           </div>
-          {tab === "json" ? <JsonView /> : <CurrentNode />}
+          {tab === "json" ? <JsonView /> : tab === "current" ? <CurrentNode /> : <HistoryView />}
         </aside>
       )}
     </>

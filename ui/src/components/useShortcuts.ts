@@ -1,7 +1,7 @@
 /** Global keyboard shortcuts (listed in the Help dialog and docs/ui.md). */
 import { useReactFlow } from "@xyflow/react";
 import { useEffect } from "react";
-import { runAll, runNode, stopRuns } from "../api/socket";
+import { runAll, runNode, stopRuns } from "../api/runs";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";
 import { exportFlow } from "./flowFile";

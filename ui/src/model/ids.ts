@@ -10,8 +10,10 @@ export function newNodeName(processorType: string): string {
   return `${randomId(9)}#${processorType}`;
 }
 
+/** 32 lowercase hex chars, 128 bits from crypto.getRandomValues: the server takes such an id as the run's capability. */
 export function newRunId(): string {
-  return `run-${Date.now().toString(36)}-${randomId(8)}`;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export function newTabId(): string {

@@ -20,7 +20,7 @@ export const APP_CONFIG_KEYS = [
 ] as const;
 
 export type Theme = "dark" | "light";
-export type SidePaneTab = "json" | "current";
+export type SidePaneTab = "json" | "current" | "history";
 export type Modal = null | "settings" | "help";
 
 interface PrefsState {

@@ -1,15 +1,19 @@
-/** localStorage access that never throws (private mode, quota, tests without a DOM). */
+/** localStorage (or sessionStorage) access that never throws (private mode, quota, tests without a DOM). */
 
-function store(): Storage | undefined {
+/** "local" lasts; "session" lasts as long as the browser tab (reloads included). */
+export type StorageArea = "local" | "session";
+
+function store(area: StorageArea = "local"): Storage | undefined {
   try {
+    if (area === "session") return typeof sessionStorage !== "undefined" ? sessionStorage : undefined;
     return typeof localStorage !== "undefined" ? localStorage : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function readJson<T>(key: string, fallback: T): T {
-  const raw = store()?.getItem(key);
+export function readJson<T>(key: string, fallback: T, area: StorageArea = "local"): T {
+  const raw = store(area)?.getItem(key);
   if (raw === null || raw === undefined) return fallback;
   try {
     return JSON.parse(raw) as T;
@@ -22,18 +26,18 @@ export function readString(key: string): string | null {
   return store()?.getItem(key) ?? null;
 }
 
-export function write(key: string, value: unknown): boolean {
+export function write(key: string, value: unknown, area: StorageArea = "local"): boolean {
   try {
-    store()?.setItem(key, typeof value === "string" ? value : JSON.stringify(value));
+    store(area)?.setItem(key, typeof value === "string" ? value : JSON.stringify(value));
     return true;
   } catch {
     return false;
   }
 }
 
-export function remove(key: string): void {
+export function remove(key: string, area: StorageArea = "local"): void {
   try {
-    store()?.removeItem(key);
+    store(area)?.removeItem(key);
   } catch {
     /* ignore */
   }

@@ -2,7 +2,7 @@
 import { Handle, NodeToolbar, Position, useUpdateNodeInternals } from "@xyflow/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { runNode } from "../../api/socket";
+import { runNode } from "../../api/runs";
 import { useT } from "../../i18n";
 import { inHandle, outHandle } from "../../model/fields";
 import type { NodeData, NodeRunState } from "../../model/types";

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { en } from "../src/i18n/en";
+import { fr } from "../src/i18n/fr";
+import { LANGUAGES, type Language } from "../src/i18n/languages";
+
+/** Brand names read the same in every language (English is the fallback). */
+const SAME_EVERYWHERE = new Set(["DeepSeek", "OpenRouter"]);
+const tables: Record<Language, Record<string, string>> = { en, fr };
+
+describe("translations", () => {
+  for (const language of Object.keys(LANGUAGES) as Language[]) {
+    it(`${language} has every English text`, () => {
+      const missing = Object.keys(en).filter((key) => !SAME_EVERYWHERE.has(key) && !(key in tables[language]));
+      expect(missing).toEqual([]);
+    });
+  }
+});
