@@ -47,7 +47,7 @@ def start_run(server: ServerProcess, fake: FakeProviders, words: int, pace: floa
     script.batch = 1 if pace else 200
     flow = [node("ask#llm-prompt", "llm-prompt", model="gpt-4.1-mini", prompt="Write", af_node_version=2)]
     response = requests.post(server.url + "/api/v1/runs", timeout=wait + 60,
-                             json={"flow": flow, "streamFormat": "delta", "wait": wait,
+                             json={"flow": flow, "streamFormat": "delta", "wait": wait, "useCache": False,
                                    "parameters": {"openai_api_key": "sk-bench"}})
     response.raise_for_status()
     return dict(response.json())

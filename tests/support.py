@@ -48,7 +48,7 @@ class ServerProcess:
         if tmp_path is not None:
             full_env.setdefault("LOCAL_STORAGE_FOLDER_NAME", str(tmp_path / "storage"))
         self._data_dir = None if tmp_path is not None else tempfile.mkdtemp(prefix="aiflow-data-")
-        full_env.setdefault("DATA_DIR", str(tmp_path / "data") if tmp_path is not None else self._data_dir)
+        full_env["DATA_DIR"] = str(tmp_path / "data") if tmp_path is not None else str(self._data_dir)
         full_env.update(env or {})
         self.log_path = (tmp_path or Path("/tmp")) / f"server-{self.port}.log"
         self._log = open(self.log_path, "wb")

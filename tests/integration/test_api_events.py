@@ -43,6 +43,7 @@ def streaming_run(server: ServerProcess, fake: FakeProviders, words: int, pace: 
     script.pace = pace
     flow = [node("ask#llm-prompt", "llm-prompt", model="gpt-4.1-mini", prompt="Write", af_node_version=2)]
     response = requests.post(server.url + "/api/v1/runs", json={"flow": flow, "streamFormat": "delta",
+                                                                "useCache": False,  # a fresh stream each time
                                                                 "parameters": {"openai_api_key": "sk-sse"}},
                              timeout=30)
     assert response.status_code == 201, response.text
