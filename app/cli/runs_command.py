@@ -47,7 +47,9 @@ def open_source(server: str | None, token: str | None) -> Any:
 
 
 def console() -> Console:
-    return Console(highlight=False)
+    """stdout; 160 columns when it is not a terminal (a file or a pipe), so no column is cut short."""
+    out = Console(highlight=False)
+    return out if out.is_terminal else Console(highlight=False, width=160)
 
 
 @runs.command("list")
