@@ -31,7 +31,8 @@ def problem_message(response: httpx.Response) -> str:
         problem = None
     if not isinstance(problem, dict):
         return f"the server answered {response.status_code} {response.reason_phrase}"
-    message = str(problem.get("detail") or problem.get("title") or f"HTTP {response.status_code}")
+    message = str(problem.get("detail") or problem.get("title") or problem.get("error")
+                  or f"HTTP {response.status_code}")
     fields = [f"{item.get('field')}: {item.get('message')}" for item in problem.get("errors") or []
               if isinstance(item, dict)]
     if fields:
@@ -66,6 +67,8 @@ class ApiClient:
             response = self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise CliError(f"Cannot reach the server at {self.server}: {exc}", FAILED) from None
+        if response.status_code in (404, 405) and path == "/runs":
+            raise CliError(f"{self.server} has no run API (/api/v1/runs): a server of an older version?")
         if response.status_code >= 400:
             raise error_of(response)
         return response.json() if response.content else None
