@@ -52,10 +52,11 @@ def error_of(response: httpx.Response) -> CliError:
 class ApiClient:
     """One connection pool to the server; every request carries the CLI's User-Agent and the token, if any."""
 
-    def __init__(self, server: str, token: str | None) -> None:
+    def __init__(self, server: str, token: str | None, *, resume_backoff: float = 0.25) -> None:
         if not server.startswith(("http://", "https://")):
             raise CliError(f"--server '{server}' is not an http:// or https:// URL.")
         self.server = server.rstrip("/")
+        self._backoff = resume_backoff  # seconds before the first reconnection; doubles up to 5 s
         headers = {"User-Agent": f"aiflow-cli/{cli_version()}"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -122,7 +123,7 @@ class ApiClient:
             misses += 1
             if misses > RESUME_TRIES:
                 raise CliError(f"Lost the events of run {run_id}: {problem}", FAILED)
-            time.sleep(min(0.25 * 2 ** misses, 5.0))
+            time.sleep(min(self._backoff * 2 ** (misses - 1), 5.0))
 
     def close(self) -> None:
         self._http.close()
