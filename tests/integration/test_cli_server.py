@@ -4,6 +4,8 @@ exit codes, Ctrl-C cancelling on the server, the token, and the runs commands.""
 from __future__ import annotations
 
 import re
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 import requests
 
 from tests.integration.cli_support import INPUT, LLM, Cli, interrupt_when, two_node_flow
-from tests.support import ServerProcess
+from tests.support import ROOT, ServerProcess, free_port, stop_process
 
 TOKEN = "cli-test-token-0123456789"
 
@@ -103,3 +105,24 @@ def test_a_server_with_a_token(tmp_path: Path, start_server) -> None:  # type: i
     assert done.code == 0, done.err
     assert run_of(guarded, done.json()["id"], TOKEN)["startedBy"] == "cli"
     assert TOKEN not in done.out + done.err
+
+
+def test_serve_starts_the_server_as_server_py_does(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(cli.command("serve", "--mock", "--port", str(port)), cwd=ROOT, env=cli.env,
+                                stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthcheck", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        assert "(mode: gevent, mock providers)" in log.read_text(), log.read_text()
+    finally:
+        stop_process(proc)
+    assert proc.returncode == 0, "SIGTERM drains and exits cleanly, as python server.py does"
