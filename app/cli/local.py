@@ -11,11 +11,11 @@ from injector import Injector, Module, provider, singleton
 from app import concurrency
 from app.cli.outcome import CliError
 from app.engine.channel import EventSink
-from app.engine.runs import RunRegistry, RunStart
-from app.engine.scheduler import Run, RunServices
+from app.engine.runs import RunStart
+from app.engine.scheduler import Run
 from app.engine.service import RunService, StartRequest
 from app.errors import UserError
-from app.runstore import RunHistory, open_store
+from app.runstore import RunDatabase
 from app.settings import Settings
 from app.wiring import AppModule
 
@@ -33,23 +33,13 @@ class QueueSink:
         self.events.put((event, payload))
 
 
-def open_history(settings: Settings) -> RunHistory | None:
-    """The run history, recording. Unlike a server's start-up it marks no run interrupted and prunes nothing:
-    a server, or another aiflow, may be running flows in the same history right now."""
-    if not settings.run_history:
-        return None
-    history = RunHistory(open_store(settings), max_age_days=settings.run_history_days,
-                         max_runs=settings.run_history_max_runs)
-    history.recorder.start()
-    return history
-
-
 class CliBindings(Module):
-    """Overrides of the app's wiring: events go to the queue, runs record in the history opened above."""
+    """Overrides of the app's wiring: events go to the queue; the run database is opened without the
+    server's start-up upkeep (a server may be running flows in the same history right now)."""
 
-    def __init__(self, sink: QueueSink, history: RunHistory | None) -> None:
+    def __init__(self, sink: QueueSink, database: RunDatabase) -> None:
         self._sink = sink
-        self._history = history
+        self._database = database
 
     @singleton
     @provider
@@ -58,8 +48,8 @@ class CliBindings(Module):
 
     @singleton
     @provider
-    def runs(self, services: RunServices) -> RunRegistry:
-        return RunRegistry(services, self._sink, self._history)
+    def run_database(self) -> RunDatabase:
+        return self._database
 
 
 class LocalRunner:
@@ -69,8 +59,8 @@ class LocalRunner:
         concurrency.use("threading")
         self.where = "in-process" + (", mock providers" if settings.use_mock else "")
         self._sink = QueueSink()
-        self._history = open_history(settings)
-        self._injector = Injector([AppModule(settings), CliBindings(self._sink, self._history)])
+        self._database = RunDatabase.open(settings, upkeep=False)
+        self._injector = Injector([AppModule(settings), CliBindings(self._sink, self._database)])
         self._run: Run | None = None
 
     def start(self, flow: list[Any], *, parameters: dict[str, str], inputs: dict[str, str],
@@ -104,5 +94,8 @@ class LocalRunner:
             self._run.cancel()
 
     def close(self) -> None:
-        if self._history is not None:
-            self._history.close()
+        """Write out what the run left queued: cached outputs, then the history (which closes the database)."""
+        if self._database.cache is not None:
+            self._database.cache.settle()
+        if self._database.history is not None:
+            self._database.history.close()

@@ -76,6 +76,17 @@ class Cli:
         finally:
             store.close()
 
+    def seed_running_run(self) -> str:
+        """A run another process is running right now in the same history (started, one node running)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        store = open_store(url=f"sqlite:///{self.data_dir / 'runs.sqlite3'}")
+        try:
+            store.record_run_started("0" * 32, [], None, "editor")
+            store.record_event("0" * 32, 1, "current_node_running", {"instanceName": "a", "isDone": False})
+        finally:
+            store.close()
+        return "0" * 32
+
     def database_bytes(self) -> bytes:
         return b"".join(path.read_bytes() for path in self.data_dir.rglob("*") if path.is_file())
 

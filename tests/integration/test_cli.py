@@ -42,6 +42,7 @@ def test_the_console_script_is_declared() -> None:
 
 
 def test_mock_run_succeeds_with_a_plain_log_and_is_recorded_as_cli(mock_cli: Cli) -> None:
+    server_run = mock_cli.seed_running_run()  # a server may be running a flow in the same history
     done = mock_cli("run", mock_cli.flow_file(two_node_flow()))
     assert done.code == 0, done.err
     assert not ANSI.search(done.out), "not a terminal: no escape codes"
@@ -50,9 +51,10 @@ def test_mock_run_succeeds_with_a_plain_log_and_is_recorded_as_cli(mock_cli: Cli
     assert any(f"{LLM} succeeded in" in line for line in lines)
     assert re.search(r"run [0-9a-f]{32} succeeded in", done.out)
     assert lines[-2:] == [f"--- {LLM}", "Lorem Ipsum"], "the result node's output, whole, at the end"
-    [run] = mock_cli.history()
+    run, seeded = mock_cli.history()
     assert (run.status, run.started_by) == ("succeeded", "cli")
     assert {n.node: n.status for n in run.nodes} == {INPUT: "succeeded", LLM: "succeeded"}
+    assert (seeded.id, seeded.status) == (server_run, "running"), "the CLI marks no other run interrupted"
 
 
 def test_input_overrides_an_input_node_and_json_prints_the_run(mock_cli: Cli) -> None:
