@@ -59,7 +59,8 @@ class LineLog:
             return
         if change == "succeeded":
             preview = f": {one_line(node.output, 80)}" if node.output is not None else ""
-            self._line(f"{node.name} succeeded in {seconds(node.duration)}{preview}")
+            how = "from the cache" if node.cached else f"in {seconds(node.duration)}"
+            self._line(f"{node.name} succeeded {how}{preview}")
         elif change == "failed":
             self._line(f"{node.name} failed: {node.error}")
         elif change == "waiting":
@@ -106,7 +107,8 @@ class LiveDisplay:
             style = STYLES.get(node.status, "")
             shown = node.error if node.error else node.text
             table.add_row(Text(MARKS.get(node.status, "?"), style=style), Text(node.name),
-                          Text(node.status, style=style), Text(seconds(node.elapsed(now))),
+                          Text(node.status, style=style),
+                          Text("cached" if node.cached else seconds(node.elapsed(now))),
                           Text(one_line(shown, tail_width, tail=node.error is None), style="red" if node.error else "dim"))
         return table
 

@@ -64,8 +64,8 @@ class LocalRunner:
         self._run: Run | None = None
 
     def start(self, flow: list[Any], *, parameters: dict[str, str], inputs: dict[str, str],
-              target: str | None) -> str:
-        how = RunStart(sid=SID, started_by="cli", target=target, delta_stream=True)
+              target: str | None, cache: bool) -> str:
+        how = RunStart(sid=SID, started_by="cli", target=target, delta_stream=True, use_cache=cache)
         try:
             self._run = self._injector.get(RunService).start(
                 StartRequest(flow=flow, parameters=parameters, inputs=inputs, how=how))

@@ -138,8 +138,9 @@ class RemoteRunner:
         self.run_id = ""
 
     def start(self, flow: list[Any], *, parameters: dict[str, str], inputs: dict[str, str],
-              target: str | None) -> str:
-        body: dict[str, Any] = {"flow": flow, "parameters": parameters, "inputs": inputs, "streamFormat": "delta"}
+              target: str | None, cache: bool) -> str:
+        body: dict[str, Any] = {"flow": flow, "parameters": parameters, "inputs": inputs, "streamFormat": "delta",
+                                "useCache": cache}
         if target is not None:
             body["target"] = target
         self.run_id = str(self.client.start_run(body)["id"])

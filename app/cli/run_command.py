@@ -20,7 +20,7 @@ class Runner(Protocol):
     where: str
 
     def start(self, flow: list[Any], *, parameters: dict[str, str], inputs: dict[str, str],
-              target: str | None) -> str: ...
+              target: str | None, cache: bool) -> str: ...
     def follow(self, after_seq: int) -> Iterator[tuple[int, str, dict[str, Any]]]: ...
     def cancel(self) -> None: ...
     def close(self) -> None: ...
@@ -77,6 +77,8 @@ def run(
                                          help="Run on this server (REST API) instead of in this process."),
     token: Optional[str] = typer.Option(None, "--token", envvar="AIFLOW_TOKEN", show_envvar=True,
                                         help="The server's access token."),
+    cache: bool = typer.Option(True, "--cache/--no-cache",
+                               help="Serve nodes whose inputs did not change from the output cache."),
     as_json: bool = typer.Option(False, "--json", help="Print the finished run (outputs by node) as JSON."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
                                           help="Write the finished run (outputs by node) as JSON to FILE."),
@@ -90,7 +92,7 @@ def run(
     progress_stream = sys.stderr if as_json else sys.stdout  # stdout holds the JSON alone
     runner = make_runner(server, token)
     try:
-        run_id = runner.start(flow, parameters=parameters, inputs=input_values, target=target)
+        run_id = runner.start(flow, parameters=parameters, inputs=input_values, target=target, cache=cache)
         tracker = RunTracker(run_id)
         display = make_display(progress_stream)
         display.start(tracker, runner.where)

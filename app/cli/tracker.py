@@ -20,6 +20,7 @@ class NodeView:
     text: str = ""  # streamed text so far (the final text once done)
     output: Any = None
     error: str | None = None
+    cached: bool = False  # served from the output cache
 
     def elapsed(self, now: float) -> float | None:
         if self.duration is not None:
@@ -74,7 +75,7 @@ class RunTracker:
     def _progress(node: NodeView, payload: dict[str, Any]) -> str | None:
         if payload.get("isDone"):
             node.status, node.duration = "succeeded", payload.get("duration")
-            node.output = payload.get("output")
+            node.output, node.cached = payload.get("output"), bool(payload.get("cached"))
             if isinstance(node.output, str):
                 node.text = node.output
             return "succeeded"
@@ -108,7 +109,7 @@ class RunTracker:
             "status": self.status,
             "duration": round(self.duration, 3) if self.duration is not None else None,
             "error": self.error,
-            "nodes": [{"name": node.name, "status": node.status, "duration": node.duration, "error": node.error}
-                      for node in self.nodes.values()],
+            "nodes": [{"name": node.name, "status": node.status, "duration": node.duration, "error": node.error,
+                       "cached": node.cached} for node in self.nodes.values()],
             "outputs": self.outputs,
         }

@@ -130,10 +130,10 @@ def test_env_keys_sends_the_environment_key_and_a_rejected_key_exits_1(provider_
     done = provider_cli("run", flow, "--env-keys", OPENAI_API_KEY=KEY)
     assert done.code == 0, done.err
     assert llm_fake.requests[-1].headers.get("Authorization") == f"Bearer {KEY}"
-    done = provider_cli("run", flow, "--env-keys", OPENAI_API_KEY="bad-key-77")
+    done = provider_cli("run", flow, "--env-keys", "--no-cache", OPENAI_API_KEY="bad-key-77")
     assert done.code == 1
     assert "OpenAI rejected the API key" in done.out and "bad-key-77" not in done.out + done.err
-    done = provider_cli("run", flow, OPENAI_API_KEY=KEY)  # without --env-keys the environment's key stays out
+    done = provider_cli("run", flow, "--no-cache", OPENAI_API_KEY=KEY)  # without --env-keys: no key
     assert done.code == 1 and "No OpenAI API key" in done.err
 
 
@@ -191,3 +191,18 @@ def test_a_terminal_gets_the_live_table(mock_cli: Cli) -> None:
     screen = b"".join(chunks).decode(errors="replace")
     assert ANSI.search(screen), "a terminal gets the redrawn table"
     assert "succeeded" in screen and LLM in screen and "Lorem Ipsum" in screen
+
+
+def test_an_unchanged_node_comes_from_the_cache_unless_no_cache(provider_cli: Cli,
+                                                                 llm_fake: FakeProviders) -> None:  # noqa: F811
+    flow = provider_cli.flow_file(two_node_flow())
+    calls = lambda: len([r for r in llm_fake.requests if r.path == "/openai/v1/responses"])  # noqa: E731
+    assert provider_cli("run", flow, "--param", f"openai_api_key={KEY}").code == 0
+    before = calls()
+    again = provider_cli("run", flow, "--param", f"openai_api_key={KEY}", "--json")
+    assert again.code == 0 and again.json()["outputs"][LLM] == DEFAULT_ANSWER
+    assert calls() == before, "served from the output cache: no provider call"
+    assert f"{LLM} succeeded from the cache" in again.err
+    assert {n["name"]: n["cached"] for n in again.json()["nodes"]}[LLM] is True
+    fresh = provider_cli("run", flow, "--param", f"openai_api_key={KEY}", "--no-cache")
+    assert fresh.code == 0 and calls() == before + 1

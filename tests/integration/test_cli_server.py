@@ -18,14 +18,6 @@ from tests.support import ROOT, ServerProcess, free_port, stop_process
 TOKEN = "cli-test-token-0123456789"
 
 
-def require_run_api(url: str, token: str | None = None) -> None:
-    """Skip (not fail) while the REST run API is not on this branch: POST /api/v1/runs has no route (404, or
-    405 where the editor's catch-all answers GET with its page)."""
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    if requests.post(f"{url}/api/v1/runs", json={}, headers=headers, timeout=10).status_code in (404, 405):
-        pytest.skip("the REST run API (POST /api/v1/runs) is not on this branch yet: no such route")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     process = ServerProcess({"USE_MOCK": "true", "MOCK_DELAY_MIN": "0.01", "MOCK_DELAY_MAX": "0.05"},
@@ -35,8 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, server: ServerProcess) -> Cli:
-    require_run_api(server.url)
+def cli(tmp_path: Path) -> Cli:
     return Cli(tmp_path)
 
 
@@ -96,7 +87,6 @@ def test_runs_list_show_events_and_cancel_through_the_server(cli: Cli, server: S
 
 def test_a_server_with_a_token(tmp_path: Path, start_server) -> None:  # type: ignore[no-untyped-def]
     guarded = start_server(USE_MOCK="true", AUTH_TOKEN=TOKEN)
-    require_run_api(guarded.url, TOKEN)
     cli = Cli(tmp_path)
     flow = cli.flow_file(two_node_flow())
     done = cli("run", flow, "--server", guarded.url)
