@@ -25,14 +25,18 @@ class RunHistory:
         self._max_runs = max_runs
         self._pruner: concurrency.Task | None = None
 
-    def open(self) -> RunHistory:
-        """At start-up: runs a stopped server left `running` become `interrupted`; old runs are pruned."""
-        marked = self.store.mark_interrupted_at_start()
-        if marked:
-            log.warning("run history: %d run(s) were cut short by the last stop (now 'interrupted')", marked)
-        self.prune()
+    def open(self, *, upkeep: bool = True) -> RunHistory:
+        """Start recording. With upkeep (a server's start-up): runs a stopped server left `running` become
+        `interrupted`, and old runs are pruned now and every hour. Without (the CLI running a flow in its own
+        process): neither, since a server may be running flows in the same history at this very moment."""
+        if upkeep:
+            marked = self.store.mark_interrupted_at_start()
+            if marked:
+                log.warning("run history: %d run(s) were cut short by the last stop (now 'interrupted')", marked)
+            self.prune()
         self.recorder.start()
-        self._pruner = concurrency.spawn_later(PRUNE_EVERY_S, self._prune_now_and_later)
+        if upkeep:
+            self._pruner = concurrency.spawn_later(PRUNE_EVERY_S, self._prune_now_and_later)
         return self
 
     def prune(self) -> int:

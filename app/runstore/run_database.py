@@ -18,12 +18,13 @@ class RunDatabase:
     flows: FlowLibrary | None = None
 
     @classmethod
-    def open(cls, settings: Settings) -> RunDatabase:
-        """Connect and migrate (at start-up), mark interrupted runs, prune, start recording."""
+    def open(cls, settings: Settings, *, upkeep: bool = True) -> RunDatabase:
+        """Connect and migrate (at start-up), start recording; with upkeep, mark interrupted runs and prune
+        (RunHistory.open)."""
         if not settings.run_history:
             return cls()
         store = open_store(settings)
         history = RunHistory(store, max_age_days=settings.run_history_days,
-                             max_runs=settings.run_history_max_runs).open()
+                             max_runs=settings.run_history_max_runs).open(upkeep=upkeep)
         return cls(history, OutputCache(store.engine, int(settings.cache_max_mb * 1024 * 1024)),
                    FlowLibrary(store.engine))
