@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     from app.web.no_sessions import NoSessions
     from app.web.routes import (
         api_docs,
+        api_flows,
         api_runs,
         files,
         health,
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     app.add_url_rule("/socket.io/", endpoint="socketio", view_func=lambda: ("", 404))
     errors.register(app)
     headers.register(app)
-    for blueprint in (health.bp, api_runs.bp, api_docs.bp, nodes.bp, parameters.bp, files.bp, uploads.bp, replicate.bp,
+    for blueprint in (health.bp, api_runs.bp, api_flows.bp, api_docs.bp, nodes.bp, parameters.bp, files.bp, uploads.bp, replicate.bp,
                       static_ui.bp):
         app.register_blueprint(blueprint)
     sockets.register(socketio, injector, token)

@@ -18,13 +18,26 @@ from app.web.api.models import (
     RunDetail,
     RunList,
 )
+from app.web.api.flow_models import (
+    FlowCreate,
+    FlowDetail,
+    FlowList,
+    FlowListQuery,
+    FlowRename,
+    FlowRunCreate,
+    FlowSummary,
+    FlowUpdate,
+    VersionQuery,
+)
 from app.web.api.problems import PROBLEM_JSON
 
 REF = "#/components/schemas/{model}"
 RUN_ID = {"name": "id", "in": "path", "required": True, "description": "The run's id.",
           "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[A-Za-z0-9_.:-]+$"}}
+FLOW_ID = {"name": "id", "in": "path", "required": True, "description": "The saved flow's id.",
+           "schema": {"type": "string", "minLength": 1, "maxLength": 128}}
 PROBLEM_STATUSES = {400: "Bad request (a field is named in `errors`)", 401: "The access token is missing or wrong",
-                    404: "No such run", 409: "The run is still going", 413: "The flow is too large",
+                    404: "No such run or flow", 409: "The run is still going", 413: "The flow is too large",
                     422: "The request or the flow is invalid (`errors` names the fields, `nodes` the nodes)",
                     429: "Too many runs at once", 503: "The server is shutting down"}
 
@@ -54,6 +67,45 @@ def _query(model: type[BaseModel]) -> list[dict[str, Any]]:
         parameters.append({"name": name, "in": "query", "required": False,
                            "description": spec.get("description", ""), "schema": schema})
     return parameters
+
+
+def _body(model: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model=model)}}}}
+
+
+def _flow_paths() -> dict[str, Any]:
+    location = {"Location": {"description": "The new resource's URL", "schema": {"type": "string"}}}
+    return {
+        "/api/v1/flows": {
+            "post": {"operationId": "saveFlow", "summary": "Keep a flow on the server (version 1)",
+                     "requestBody": _body("FlowCreate"),
+                     "responses": {"201": _json("FlowDetail", "The saved flow", location),
+                                   **_problems(400, 404, 413, 422)}},
+            "get": {"operationId": "listFlows", "summary": "Saved flows, most recently saved first",
+                    "parameters": _query(FlowListQuery),
+                    "responses": {"200": _json("FlowList", "A page of flows"), **_problems(400, 404)}},
+        },
+        "/api/v1/flows/{id}": {
+            "parameters": [FLOW_ID],
+            "get": {"operationId": "getFlow", "summary": "A flow (a version), its inputs, outputs and versions",
+                    "parameters": _query(VersionQuery),
+                    "responses": {"200": _json("FlowDetail", "The flow"), **_problems(400, 404)}},
+            "put": {"operationId": "saveFlowVersion", "summary": "Save a new version", "requestBody": _body("FlowUpdate"),
+                    "responses": {"200": _json("FlowDetail", "The new version"), **_problems(400, 404, 413, 422)}},
+            "patch": {"operationId": "renameFlow", "summary": "Rename a flow", "requestBody": _body("FlowRename"),
+                      "responses": {"200": _json("FlowSummary", "Renamed"), **_problems(400, 404, 413, 422)}},
+            "delete": {"operationId": "deleteFlow", "summary": "Delete a flow and its versions",
+                       "responses": {"204": {"description": "Deleted"}, **_problems(404)}},
+        },
+        "/api/v1/flows/{id}/runs": {
+            "parameters": [FLOW_ID],
+            "post": {"operationId": "runFlow", "summary": "Run a saved flow with inputs by node name",
+                     "requestBody": _body("FlowRunCreate"),
+                     "responses": {"200": _json("RunDetail", "The run ended within `wait`"),
+                                   "201": _json("RunAccepted", "The run is going", location),
+                                   **_problems(400, 404, 413, 422, 429, 503)}},
+        },
+    }
 
 
 def _paths() -> dict[str, Any]:
@@ -98,6 +150,7 @@ def _paths() -> dict[str, Any]:
                                           "content": {"text/event-stream": {"schema": {"type": "string"}}}},
                                   **_problems(400, 404)}},
         },
+        **_flow_paths(),
     }
 
 
@@ -106,7 +159,10 @@ def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document (built once)."""
     _, top = models_json_schema([(RunCreate, "validation"), (RunDetail, "serialization"),
                                  (RunAccepted, "serialization"), (RunList, "serialization"),
-                                 (CancelResult, "serialization"), (Problem, "serialization")], ref_template=REF)
+                                 (CancelResult, "serialization"), (Problem, "serialization"),
+                                 (FlowCreate, "validation"), (FlowUpdate, "validation"), (FlowRename, "validation"),
+                                 (FlowRunCreate, "validation"), (FlowDetail, "serialization"),
+                                 (FlowSummary, "serialization"), (FlowList, "serialization")], ref_template=REF)
     return {
         "openapi": "3.1.0",
         "info": {"title": "AI-Flow Next run API", "version": "1",

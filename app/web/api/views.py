@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.engine.runs import RunRegistry
 from app.engine.scheduler import NodeState, Run
 from app.runstore.records import NodeRecord, RunRecord
 from app.web.api.models import NodeResult, RunDetail, RunLinks, RunSummary
@@ -63,3 +64,12 @@ def live_detail(run: Run) -> RunDetail:
     return RunDetail(id=run.run_id, status=live_status(run), createdAt=None,  # type: ignore[arg-type]
                      startedAt=None, endedAt=None, duration=None, startedBy="editor" if run.sid else "api",
                      target=run.target, flowId=None, error=None, flow=None, nodes=nodes, outputs=outputs)
+
+
+def current(run_id: str, runs: RunRegistry, live: Run | None = None) -> RunDetail | None:
+    """The run as the history has it (it has every node's times), else as the live run tells it; None if unknown."""
+    record = runs.history.get(run_id) if runs.history is not None else None
+    if record is not None:
+        return detail(record)
+    live = live or runs.get(run_id)
+    return live_detail(live) if live is not None else None

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
 
-import orjson
 from flask import Blueprint, Response, request
 from injector import Inject
-from pydantic import BaseModel, ValidationError
 
 from app.engine.flow import FlowError
 from app.engine.runs import RunRegistry, RunStart
-from app.engine.scheduler import Run
 from app.engine.service import RunService, StartRequest
 from app.errors import UserError
 from app.runstore.queries import decode_cursor
 from app.settings import Settings
 from app.web.api import event_stream, views
 from app.web.api.models import CancelResult, EventsQuery, ListQuery, RunAccepted, RunCreate, RunList
-from app.web.api.problems import ApiProblem, bad_field, from_user_error, invalid, problem
+from app.web.api.http import json_response, parse, read_body
+from app.web.api.problems import ApiProblem, bad_field, from_user_error, problem
 from app.web.inject import injected
 
 bp = Blueprint("api_runs", __name__, url_prefix="/api/v1")
@@ -29,38 +26,8 @@ CLI_AGENT = "aiflow-cli/"
 MAX_SEQ = 2**31 - 1
 
 
-def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(model.model_dump_json(), status=status, mimetype="application/json")
-    response.headers.update(headers or {})
-    return response
-
-
 def _not_found(run_id: str) -> ApiProblem:
     return ApiProblem(problem(404, f"No run '{run_id[:128]}': it is not running and not in the run history."))
-
-
-def _body(limit: int) -> dict[str, Any]:
-    """The request's JSON object, read within `limit` bytes (413 past it, 400 if it is not a JSON object)."""
-    if (request.content_length or 0) > limit:
-        raise ApiProblem(problem(413, f"The request body is too large (the limit is {limit / 1048576:.1f} MB; "
-                                      "see MAX_FLOW_SIZE_MB)."))
-    raw = request.stream.read(limit + 1)
-    if len(raw) > limit:
-        raise ApiProblem(problem(413, f"The request body is too large (the limit is {limit / 1048576:.1f} MB)."))
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise bad_field("body", "the body must be a JSON object") from None
-    if not isinstance(body, dict):
-        raise bad_field("body", "the body must be a JSON object")
-    return body
-
-
-def _parse(model: type[BaseModel], data: Any, *, status: int, prefix: str = "") -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise invalid(exc, status=status, prefix=prefix) from None
 
 
 def _field_of(exc: UserError, req: RunCreate) -> str:
@@ -73,20 +40,11 @@ def _field_of(exc: UserError, req: RunCreate) -> str:
     return "flow"
 
 
-def _detail(run_id: str, runs: RunRegistry, live: Run | None = None) -> Any:
-    """The run as the history has it (it has every node's times), else as the live run tells it; None if unknown."""
-    record = runs.history.get(run_id) if runs.history is not None else None
-    if record is not None:
-        return views.detail(record)
-    live = live or runs.get(run_id)
-    return views.live_detail(live) if live is not None else None
-
-
 @bp.post("/runs")
 @injected
 def start_run(service: Inject[RunService], runs: Inject[RunRegistry], settings: Inject[Settings]) -> Response:
     """Start a run; with `wait`, answer with the outputs if it ends in time."""
-    req: RunCreate = _parse(RunCreate, _body(settings.max_flow_bytes + BODY_EXTRA_BYTES), status=422)
+    req: RunCreate = parse(RunCreate, read_body(settings.max_flow_bytes + BODY_EXTRA_BYTES), status=422)
     agent = request.headers.get("User-Agent", "")
     base_url = settings.public_url.rstrip("/") if settings.public_url else request.host_url.rstrip("/")
     how = RunStart(target=req.target, delta_stream=req.streamFormat == "delta", base_url=base_url,
@@ -97,34 +55,34 @@ def start_run(service: Inject[RunService], runs: Inject[RunRegistry], settings: 
     except FlowError as exc:
         raise ApiProblem(from_user_error(exc, _field_of(exc, req))) from None
     if req.wait > 0 and run.wait(req.wait):
-        return _json(_detail(run.run_id, runs, run))
+        return json_response(views.current(run.run_id, runs, run))
     accepted = RunAccepted(id=run.run_id, status="running", links=views.links(run.run_id))
-    return _json(accepted, 201, {"Location": accepted.links.self})
+    return json_response(accepted, 201, {"Location": accepted.links.self})
 
 
 @bp.get("/runs")
 @injected
 def list_runs(runs: Inject[RunRegistry]) -> Response:
     """Runs, newest first, a page at a time."""
-    query: ListQuery = _parse(ListQuery, request.args.to_dict(), status=400)
+    query: ListQuery = parse(ListQuery, request.args.to_dict(), status=400)
     if query.cursor is not None:
         try:
             decode_cursor(query.cursor)
         except ValueError:
             raise bad_field("cursor", "not a cursor this server made (use nextCursor of a page)") from None
     if runs.history is None:
-        return _json(RunList(runs=[], nextCursor=None))
+        return json_response(RunList(runs=[], nextCursor=None))
     page = runs.history.page(cursor=query.cursor, limit=query.limit, status=query.status, flow_id=query.flowId)
-    return _json(RunList(runs=[views.summary(record) for record in page.runs], nextCursor=page.next_cursor))
+    return json_response(RunList(runs=[views.summary(record) for record in page.runs], nextCursor=page.next_cursor))
 
 
 @bp.get("/runs/<run_id>")
 @injected
 def get_run(run_id: str, runs: Inject[RunRegistry]) -> Response:
-    found = _detail(run_id, runs)
+    found = views.current(run_id, runs)
     if found is None:
         raise _not_found(run_id)
-    return _json(found)
+    return json_response(found)
 
 
 @bp.post("/runs/<run_id>/cancel")
@@ -134,11 +92,11 @@ def cancel_run(run_id: str, runs: Inject[RunRegistry]) -> Response:
     run = runs.get(run_id)
     if run is not None and not run.finished:
         runs.cancel(None, run_id)
-        return _json(CancelResult(id=run_id, status=views.live_status(run)), 202)  # type: ignore[arg-type]
-    found = _detail(run_id, runs, run)
+        return json_response(CancelResult(id=run_id, status=views.live_status(run)), 202)  # type: ignore[arg-type]
+    found = views.current(run_id, runs, run)
     if found is None:
         raise _not_found(run_id)
-    return _json(CancelResult(id=run_id, status=found.status))
+    return json_response(CancelResult(id=run_id, status=found.status))
 
 
 @bp.delete("/runs/<run_id>")
@@ -160,7 +118,7 @@ def _after_seq() -> int:
         if not (header.isascii() and header.isdigit()):
             raise bad_field("Last-Event-ID", "must be the seq of an event (a whole number >= 0)")
         return MAX_SEQ if len(header) > 10 else min(int(header), MAX_SEQ)
-    query: EventsQuery = _parse(EventsQuery, request.args.to_dict(), status=400)
+    query: EventsQuery = parse(EventsQuery, request.args.to_dict(), status=400)
     return min(query.after or 0, MAX_SEQ)
 
 
