@@ -68,7 +68,8 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
 
     socketio = SocketIO(app, async_mode=settings.async_mode, cors_allowed_origins=origin_allowed,
                         max_http_buffer_size=settings.max_flow_bytes * 4 + 1_048_576,
-                        logger=False, engineio_logger=False, serializer=FastPacket, manage_session=False)
+                        logger=False, engineio_logger=False, serializer=FastPacket, manage_session=False,
+                        message_queue=settings.redis_url)  # with REDIS_URL any process can emit to any client
     injector = Injector([AppModule(settings, socketio), *modules])
     app.extensions["injector"] = injector
     app.extensions["settings"] = settings

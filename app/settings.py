@@ -127,6 +127,13 @@ class Settings(BaseSettings):
     run_history_max_runs: int = Field(10000, alias="RUN_HISTORY_MAX_RUNS", ge=1)
     cache_max_mb: float = Field(512.0, alias="CACHE_MAX_MB", gt=0)  # the output cache, in the same database
 
+    # Scale-out (app/cluster): runs on Celery workers behind Redis instead of inside the web process
+    executor: Literal["inline", "queue"] = Field("inline", alias="EXECUTOR")
+    redis_url: str | None = Field(None, alias="REDIS_URL", repr=False)  # may carry a password
+    worker_concurrency: int = Field(50, alias="WORKER_CONCURRENCY", ge=1)  # runs at once per worker process
+    local_storage_shared: bool = Field(False, alias="LOCAL_STORAGE_SHARED")  # the folder is shared by every process
+    run_stream_ttl_s: int = Field(3600, alias="RUN_STREAM_TTL_S", ge=60)  # a run's event stream in Redis, after its end
+
     @field_validator("cors_origins", "allowed_hosts", "extensions_whitelist", "extensions_blacklist",
                      "replicate_models_highlighted", mode="before")
     @classmethod

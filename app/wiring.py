@@ -70,11 +70,15 @@ class AppModule(Module):
     @provider
     def run_database(self, settings: Settings) -> RunDatabase:
         """The run history and output cache (migrated, cleaned up, recording); empty with RUN_HISTORY=false."""
-        return RunDatabase.open(settings)
+        return RunDatabase.open(settings, upkeep=settings.executor == "inline")  # workers' runs are not ours
 
     @singleton
     @provider
     def runs(self, services: RunServices, sink: EventSink, database: RunDatabase) -> RunRegistry:
+        if services.settings.executor == "queue":
+            from app.cluster.assembly import cluster_registry
+
+            return cluster_registry(services.settings, services, sink, database.history)
         return RunRegistry(services, sink, database.history)
 
     @singleton

@@ -1,4 +1,4 @@
-"""The `aiflow` console script: its commands (run, runs, serve) and its logging."""
+"""The `aiflow` console script: its commands (run, runs, serve, worker) and its logging."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from rich.logging import RichHandler
 from app.cli.remote import cli_version
 from app.cli.run_command import run
 from app.cli.runs_command import runs
-from app.cli.serve_command import serve
+from app.cli.serve_command import serve, worker
 
 app = typer.Typer(name="aiflow", help="Run AI-Flow flows from the command line, follow and inspect runs, serve.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.command("run")(run)
 app.add_typer(runs, name="runs")
 app.command("serve")(serve)
+app.command("worker")(worker)
 
 
 class Brief(logging.Formatter):

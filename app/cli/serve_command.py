@@ -28,3 +28,14 @@ def serve(host: Optional[str] = typer.Option(None, "--host", help="Address to li
     sys.stdout.flush()
     # A fresh interpreter: server.py must patch for gevent before anything else is imported.
     os.execve(sys.executable, [sys.executable, str(script)], env)
+
+
+@guarded
+def worker(concurrency: Optional[int] = typer.Option(None, "--concurrency", "-c",
+                                                     help="Runs at once in this process (WORKER_CONCURRENCY)."),
+           ) -> None:
+    """Execute runs sent by web processes (EXECUTOR=queue; REDIS_URL and FLASK_SECRET_KEY as theirs)."""
+    args = [sys.executable, "-m", "app.cluster.worker"] + (["--concurrency", str(concurrency)] if concurrency else [])
+    sys.stdout.flush()
+    # A fresh interpreter: the worker patches for gevent before anything else is imported.
+    os.execve(sys.executable, args, dict(os.environ))

@@ -66,16 +66,20 @@ class RunChannel:
         payload = event.wire()
         payload["runId"] = self.run_id
         payload["seq"] = seq
+        self.deliver(seq, event.event, payload, record=True)
+
+    def deliver(self, seq: int, name: str, payload: dict[str, Any], *, record: bool = False) -> None:
+        """Send one event already on the wire (relayed from the process that runs it), in seq order."""
         with self._lock:
             self.last_seq = seq
-            self._keep(seq, event.event, payload)
-            if self._history is not None:
-                self._history.record(event.event, payload)
+            self._keep(seq, name, payload)
+            if record and self._history is not None:
+                self._history.record(name, payload)
             for sid in self.followers:
-                self._sink.emit(event.event, payload, sid)
+                self._sink.emit(name, payload, sid)
             for listener in list(self._listeners):
-                listener(seq, event.event, payload)
-            if event.event == "run_end":
+                listener(seq, name, payload)
+            if name == "run_end":
                 self.ended = True
 
     def _keep(self, seq: int, name: str, payload: dict[str, Any]) -> None:

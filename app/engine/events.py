@@ -19,6 +19,31 @@ from app.engine.event_types import (
 from app.engine.large_values import LargeValues, text_size
 
 
+def _secrets_to_hide(secrets: list[str] | None) -> list[str]:
+    """Longest first (a key that contains another is replaced whole); very short values are not hidden."""
+    return sorted((s for s in (secrets or []) if len(s) >= 4), key=len, reverse=True)
+
+
+def redact_value(value: Any, secrets: list[str]) -> Any:
+    """A copy of a JSON-like value with every one of these secrets replaced by *** (for what is stored)."""
+    hidden = _secrets_to_hide(secrets)
+    if not hidden:
+        return value
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            for secret in hidden:
+                item = item.replace(secret, "***")
+            return item
+        if isinstance(item, list):
+            return [walk(element) for element in item]
+        if isinstance(item, dict):
+            return {key: walk(element) for key, element in item.items()}
+        return item
+
+    return walk(value)
+
+
 class _Partial:
     """One node's streamed text: what was sent, and what came since (appended parts, or a whole new text)."""
 
@@ -48,7 +73,7 @@ class RunEvents:
         self.run_id = channel.run_id
         self._interval = stream_interval
         self._delta = delta_stream
-        self._secrets = sorted((s for s in (secrets or []) if len(s) >= 4), key=len, reverse=True)
+        self._secrets = _secrets_to_hide(secrets)
         self._target = target
         self._seq = 0
         self._lock = concurrency.lock()
@@ -60,18 +85,6 @@ class RunEvents:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
-
-    def redact_value(self, value: Any) -> Any:
-        """A copy of a JSON-like value with every key of this run replaced (for what is stored)."""
-        if not self._secrets:
-            return value
-        if isinstance(value, str):
-            return self.redact(value)
-        if isinstance(value, list):
-            return [self.redact_value(item) for item in value]
-        if isinstance(value, dict):
-            return {key: self.redact_value(item) for key, item in value.items()}
-        return value
 
     def _emit(self, event: RunEvent) -> None:
         with self._lock:

@@ -30,9 +30,10 @@ class RunStore(RunQueries, RunMaintenance):
         self.transactions += 1
         return writer.skipped
 
-    def record_run_started(self, run_id: str, flow: Any, target: str | None, started_by: str) -> None:
+    def record_run_started(self, run_id: str, flow: Any, target: str | None, started_by: str,
+                           flow_id: str | None = None) -> None:
         """A run began: its flow is stored without secret-looking fields."""
-        self.apply([Started(run_id, flow, target, started_by, time.time())])
+        self.apply([Started(run_id, flow, target, started_by, time.time(), flow_id)])
 
     def record_event(self, run_id: str, seq: int, name: str, payload: dict[str, Any]) -> None:
         """Store one event and the node/run state it implies."""

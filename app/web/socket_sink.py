@@ -1,4 +1,5 @@
-"""The event sink of the server: python-socketio's emit to one socket."""
+"""The event sink of the server: python-socketio's emit to one socket of this process (a run's events reach
+this process first, relayed if a worker runs it, so they never need the Socket.IO message queue)."""
 
 from __future__ import annotations
 
@@ -10,4 +11,4 @@ class SocketIOSink:
         self._server = socketio.server  # python-socketio's server: Flask-SocketIO's emit adds nothing a run needs
 
     def emit(self, event: str, payload: dict[str, Any], to: str | None) -> None:
-        self._server.emit(event, payload, to=to, namespace="/")
+        self._server.emit(event, payload, to=to, namespace="/", ignore_queue=True)

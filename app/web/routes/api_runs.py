@@ -89,7 +89,7 @@ def get_run(run_id: str, runs: Inject[RunRegistry]) -> Response:
 @injected
 def cancel_run(run_id: str, runs: Inject[RunRegistry]) -> Response:
     """Cancel a live run (202); a run that already ended answers 200 with its status."""
-    run = runs.get(run_id)
+    run = runs.live(run_id)
     if run is not None and not run.finished:
         runs.cancel(None, run_id)
         return json_response(CancelResult(id=run_id, status=views.live_status(run)), 202)  # type: ignore[arg-type]
@@ -102,7 +102,7 @@ def cancel_run(run_id: str, runs: Inject[RunRegistry]) -> Response:
 @bp.delete("/runs/<run_id>")
 @injected
 def delete_run(run_id: str, runs: Inject[RunRegistry]) -> Response:
-    run = runs.get(run_id)
+    run = runs.live(run_id)
     if run is not None and not run.finished:
         raise ApiProblem(problem(409, f"Run '{run_id}' is still going: cancel it first."))
     if runs.history is None or not runs.history.delete(run_id):
@@ -127,7 +127,7 @@ def _after_seq() -> int:
 def run_events(run_id: str, runs: Inject[RunRegistry], settings: Inject[Settings]) -> Response:
     """The run's events as text/event-stream: the missed ones, then live until run_end."""
     after = _after_seq()
-    run = runs.get(run_id)
+    run = runs.live(run_id)
     if run is not None:
         body = event_stream.follow(run.events.channel, after, max_lag=settings.sse_max_lag,
                                    heartbeat_s=settings.sse_heartbeat_s)

@@ -1,0 +1,40 @@
+"""Putting a web process's cluster side together (EXECUTOR=queue): checks, the registry, the sweeper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.cluster import tasks
+from app.cluster.bus import RedisBus
+from app.cluster.registry import ClusterRegistry
+from app.cluster.sweeper import LostWorkerSweeper
+from app.engine.channel import EventSink
+from app.engine.scheduler import RunServices
+from app.settings import Settings
+
+
+class ClusterConfigError(RuntimeError):
+    """The settings cannot make a working cluster; the message says what to set."""
+
+
+def check(settings: Settings) -> str:
+    """The secret shared by every process; ClusterConfigError when something a cluster needs is missing."""
+    if not settings.redis_url:
+        raise ClusterConfigError("EXECUTOR=queue needs REDIS_URL (the broker, the run event streams, the cancels).")
+    secret, generated = settings.secret_key()
+    if generated:
+        raise ClusterConfigError("EXECUTOR=queue needs FLASK_SECRET_KEY, the same in every web process and worker "
+                                 "(run parameters are sealed with it on their way to the workers).")
+    if not settings.s3_enabled and not settings.local_storage_shared:
+        raise ClusterConfigError(
+            "EXECUTOR=queue with local file storage: workers and web processes would each see only their own "
+            "files. Configure S3 (S3_BUCKET_NAME, ...; MinIO works), or mount one folder in every process and "
+            "set LOCAL_STORAGE_SHARED=true.")
+    return secret
+
+
+def cluster_registry(settings: Settings, services: RunServices, sink: EventSink, history: Any) -> ClusterRegistry:
+    secret = check(settings)
+    bus = RedisBus(settings.redis_url or "", settings.run_stream_ttl_s)
+    LostWorkerSweeper(bus, history).start()
+    return ClusterRegistry(services, sink, history, bus, tasks.configure(settings), secret)

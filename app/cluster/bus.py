@@ -1,0 +1,114 @@
+"""What web processes and workers share in Redis: each run's event stream (ids are seqs), the set of runs
+going, a worker's heartbeat per run, the cancel channel, and how many sockets follow a run anywhere."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import orjson
+import redis
+
+PREFIX = "aiflow"
+CANCEL_CHANNEL = f"{PREFIX}:cancel"
+ACTIVE = f"{PREFIX}:runs:active"
+#: A worker refreshes the heartbeat of each of its runs this often; it lasts ALIVE_TTL_S.
+HEARTBEAT_S = 2.0
+ALIVE_TTL_S = 6
+STREAM_MAXLEN = 20_000
+
+
+def _stream(run_id: str) -> str:
+    return f"{PREFIX}:run:{run_id}:events"
+
+
+class RedisBus:
+    def __init__(self, url: str, stream_ttl_s: int) -> None:
+        self.redis = redis.Redis.from_url(url)
+        self._ttl = stream_ttl_s
+
+    # ---- events -----------------------------------------------------------------------------------
+    def append(self, run_id: str, seq: int, name: str, payload: dict[str, Any]) -> None:
+        """Add one event at id `seq-0`; the stream is trimmed and expires RUN_STREAM_TTL_S after its last event."""
+        key = _stream(run_id)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.xadd(key, {"e": name, "p": orjson.dumps(payload)}, id=f"{seq}-0", maxlen=STREAM_MAXLEN,
+                  approximate=True)
+        pipe.expire(key, self._ttl)
+        pipe.execute()
+
+    def read(self, run_id: str, after_seq: int,
+             block_ms: int | None) -> Iterator[tuple[int, str, dict[str, Any]]]:
+        """Events after `after_seq` (waiting up to `block_ms` for the first one; None: not at all)."""
+        answer = self.redis.xread({_stream(run_id): f"{after_seq}-0"}, block=block_ms, count=500)
+        for _key, entries in answer or []:
+            for entry_id, fields in entries:
+                seq = int(entry_id.split(b"-", 1)[0])
+                yield seq, fields[b"e"].decode(), orjson.loads(fields[b"p"])
+
+    def first_kept(self, run_id: str) -> int | None:
+        """The oldest seq the stream still holds (None when it has none)."""
+        entries = self.redis.xrange(_stream(run_id), count=1)
+        return int(entries[0][0].split(b"-", 1)[0]) if entries else None
+
+    def last_seq(self, run_id: str) -> int:
+        entries = self.redis.xrevrange(_stream(run_id), count=1)
+        return int(entries[0][0].split(b"-", 1)[0]) if entries else 0
+
+    # ---- runs going -------------------------------------------------------------------------------
+    def enqueued(self, run_id: str) -> None:
+        self.redis.sadd(ACTIVE, run_id)
+
+    def is_active(self, run_id: str) -> bool:
+        return bool(self.redis.sismember(ACTIVE, run_id))
+
+    def active(self) -> list[str]:
+        return [member.decode() for member in self.redis.smembers(ACTIVE)]
+
+    def claim_end(self, run_id: str) -> bool:
+        """Take the run out of the set of runs going; True only for the one caller that did."""
+        return bool(self.redis.srem(ACTIVE, run_id))
+
+    def picked(self, run_id: str) -> None:
+        """A worker has begun the run (from now on, a missing heartbeat means the worker is lost)."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(f"{PREFIX}:run:{run_id}:picked", 1, ex=self._ttl)
+        pipe.set(f"{PREFIX}:run:{run_id}:alive", 1, ex=ALIVE_TTL_S)
+        pipe.execute()
+
+    def heartbeat(self, run_ids: list[str]) -> None:
+        pipe = self.redis.pipeline(transaction=False)
+        for run_id in run_ids:
+            pipe.set(f"{PREFIX}:run:{run_id}:alive", 1, ex=ALIVE_TTL_S)
+        pipe.execute()
+
+    def lost(self, run_id: str) -> bool:
+        """The run was begun by a worker whose heartbeat stopped."""
+        picked, alive = self.redis.mget(f"{PREFIX}:run:{run_id}:picked", f"{PREFIX}:run:{run_id}:alive")
+        return picked is not None and alive is None
+
+    # ---- cancel and followers -----------------------------------------------------------------------
+    def cancel(self, run_id: str) -> None:
+        """Tell the worker running it (at once), or the one that picks it up later (the mark)."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(f"{PREFIX}:run:{run_id}:cancelled", 1, ex=self._ttl)
+        pipe.publish(CANCEL_CHANNEL, run_id)
+        pipe.execute()
+
+    def cancel_requested(self, run_id: str) -> bool:
+        return bool(self.redis.exists(f"{PREFIX}:run:{run_id}:cancelled"))
+
+    def cancellations(self) -> Iterator[str]:
+        """Run ids as cancel requests arrive (blocks; for a worker's listener task)."""
+        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(CANCEL_CHANNEL)
+        for message in pubsub.listen():
+            if message.get("type") == "message":
+                yield message["data"].decode()
+
+    def followers_changed(self, run_id: str, delta: int) -> int:
+        """Sockets following the run in every web process, after adding `delta`."""
+        key = f"{PREFIX}:run:{run_id}:followers"
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.incrby(key, delta)
+        pipe.expire(key, self._ttl)
+        return int(pipe.execute()[0])
