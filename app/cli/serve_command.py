@@ -1,4 +1,4 @@
-"""`aiflow serve`: the server, exactly as `python server.py` starts it (it patches for green threads first)."""
+"""`aiflow serve` and `aiflow worker`: the server as server.py starts it, and a run worker (both patch first)."""
 
 from __future__ import annotations
 
