@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NPM ?= npm
 
-.PHONY: start start-mock test test-fast ui venv chromium postgresql bench clean
+.PHONY: start start-mock test test-fast ui venv chromium postgresql redis bench clean
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -37,7 +37,13 @@ postgresql:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
-test: venv ui chromium postgresql
+# Debian's Redis for the cluster tests (they start their own redis-server on a free port in a temporary folder).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+
+test: venv ui chromium postgresql redis
 	@if [ -f ui/package.json ]; then cd ui && $(NPM) test --silent; fi
 	$(PY) -m pytest -q
 

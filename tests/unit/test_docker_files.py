@@ -48,5 +48,80 @@ def test_compose_builds_the_dockerfile_and_keeps_storage() -> None:
     assert any(storage_env.startswith(target) for _, target in mounts)
     for name, _ in mounts:
         assert name in compose["volumes"]
-    assert compose["services"]["s3"]["profiles"] == ["s3"]
+    assert "s3" in compose["services"]["s3"]["profiles"]
     assert "S3_ENDPOINT_URL" in app["environment"]
+
+
+def compose_file() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def default_value(value: str) -> str:
+    """A compose value with each ${NAME:-default} replaced by its default (no variable set)."""
+    return re.sub(r"\$\{[A-Z0-9_]+:-([^}]*)\}", r"\1", str(value))
+
+
+def test_the_default_profile_is_the_single_machine_app() -> None:
+    services = compose_file()["services"]
+    assert [name for name, service in services.items() if not service.get("profiles")] == ["app"]
+    assert not {"EXECUTOR", "REDIS_URL", "DATABASE_URL"} & set(services["app"]["environment"])
+
+
+def test_the_scale_profile_has_every_part_each_with_a_healthcheck() -> None:
+    services = compose_file()["services"]
+    scale = {name for name, service in services.items() if "scale" in service.get("profiles", [])}
+    assert scale == {"nginx", "web", "worker", "redis", "postgres", "s3", "s3-bucket"}
+    for name in scale - {"s3-bucket"}:  # the one-shot that makes the bucket exits; the others wait for its 0
+        assert services[name]["healthcheck"]["test"], name
+    assert services["web"]["deploy"]["replicas"] == 2 and services["worker"]["deploy"]["replicas"] == 2
+    assert services["worker"]["command"][:3] == ["aiflow", "worker", "--concurrency"]
+    for name in scale:
+        for needed, condition in (services[name].get("depends_on") or {}).items():
+            assert needed in services, (name, needed)
+            if needed == "s3-bucket":
+                assert condition["condition"] == "service_completed_successfully"
+            else:
+                assert condition["condition"] == "service_healthy", (name, needed)
+
+
+def test_web_and_workers_share_queue_database_files_and_secret() -> None:
+    services = compose_file()["services"]
+    web, worker = services["web"]["environment"], services["worker"]["environment"]
+    shared = ("EXECUTOR", "REDIS_URL", "DATABASE_URL", "S3_ENDPOINT_URL", "S3_BUCKET_NAME", "S3_AWS_ACCESS_KEY_ID",
+              "S3_AWS_SECRET_ACCESS_KEY", "FLASK_SECRET_KEY")
+    for name in shared:
+        assert web[name] == worker[name], name
+    assert web["EXECUTOR"] == "queue"
+    assert default_value(web["REDIS_URL"]).startswith("redis://redis:")
+    assert default_value(web["DATABASE_URL"]).startswith("postgresql+psycopg://")
+    assert "@postgres:5432/" in default_value(web["DATABASE_URL"])
+    # The S3 endpoint's host is a name of MinIO inside the network (browsers reach it on the published port).
+    endpoint_host = re.match(r"http://([^:/]+):9000$", default_value(web["S3_ENDPOINT_URL"])).group(1)
+    aliases = [default_value(a) for a in services["s3"]["networks"]["default"]["aliases"]]
+    assert endpoint_host in aliases and "9000:9000" in services["s3"]["ports"]
+    bucket = services["s3-bucket"]
+    assert bucket["environment"]["S3_BUCKET_NAME"] == web["S3_BUCKET_NAME"]
+    assert "mc mb" in " ".join(bucket["command"])
+    assert web["HOST"] == "0.0.0.0" and {"AUTH_TOKEN", "ALLOWED_HOSTS"} <= set(web)
+
+
+def test_nginx_is_sticky_and_keeps_sockets_and_event_streams_open() -> None:
+    services = compose_file()["services"]
+    source, target = services["nginx"]["volumes"][0].split(":")[:2]
+    conf_path = ROOT / source
+    assert conf_path.is_file() and target == "/etc/nginx/nginx.conf"
+    conf = conf_path.read_text()
+    assert f"server web:{services['web']['environment']['PORT']} resolve" in conf
+    assert re.search(r"^\s*hash \$remote_addr consistent;", conf, re.MULTILINE)
+    port = re.search(r"listen (\d+);", conf).group(1)
+    assert f"{port}:{port}" in services["nginx"]["ports"]
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+    assert "proxy_set_header Connection $connection_upgrade;" in conf
+    locations = dict(re.findall(r"location (\S+(?: \S+)?) \{(.*?)\n        \}", conf, re.DOTALL))
+    assert "proxy_buffering off;" in locations["/socket.io/"]
+    events = next(body for where, body in locations.items() if where.startswith("~"))
+    pattern = next(where for where in locations if where.startswith("~")).split(" ", 1)[1]
+    assert re.search(pattern, "/api/v1/runs/0123abcd/events") and not re.search(pattern, "/api/v1/runs/0123abcd")
+    for body in (locations["/socket.io/"], events):
+        seconds = int(re.search(r"proxy_read_timeout (\d+)s;", body).group(1))
+        assert seconds >= 3600 and "proxy_buffering off;" in body
