@@ -13,16 +13,27 @@ from typing import Any, Callable
 import pytest
 import requests
 
+from tests.cluster_support import Cluster
+from tests.runstore_support import postgres_server  # noqa: F401 - the cluster's database
+from tests.s3_fixtures import moto_s3  # noqa: F401 - the cluster's bucket
 from tests.support import FlowClient, ServerProcess
 
 PARAMETERS = {"openaiApiKey": "apiKey"}
 INPUT_NAME = "kbk1proh1#input-text"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    srv = ServerProcess({"USE_MOCK": "true", "MOCK_DELAY_MIN": "0.1", "MOCK_DELAY_MAX": "1.0"},
-                        tmp_path_factory.mktemp("reference-suite"))
+@pytest.fixture(scope="module", params=["one process", "cluster"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The suite against one server, and against a cluster (EXECUTOR=queue: 2 web processes, 2 workers, Redis,
+    PostgreSQL, S3) through its first web process."""
+    delays = {"MOCK_DELAY_MIN": "0.1", "MOCK_DELAY_MAX": "1.0"}
+    if request.param == "cluster":
+        cluster = Cluster(tmp_path_factory.mktemp("reference-cluster"), request.getfixturevalue("postgres_server"),
+                          request.getfixturevalue("moto_s3"), env=delays)
+        yield cluster.webs[0]
+        cluster.stop()
+        return
+    srv = ServerProcess({"USE_MOCK": "true", **delays}, tmp_path_factory.mktemp("reference-suite"))
     yield srv
     srv.stop()
 
