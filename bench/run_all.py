@@ -15,7 +15,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import bench_browser, bench_cache, bench_fetch, bench_providers, bench_runstore, bench_sse, scenarios
+from bench import (
+    bench_browser,
+    bench_cache,
+    bench_cluster,
+    bench_fetch,
+    bench_providers,
+    bench_runstore,
+    bench_sse,
+    scenarios,
+)
 from bench.harness import Server, write_doc_section
 from tests.support import ROOT
 
@@ -140,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--no-providers", action="store_true", help="skip bench.bench_providers (about 2 min)")
     parser.add_argument("--no-sse", action="store_true", help="skip bench.bench_sse (about 1 min)")
+    parser.add_argument("--no-cluster", action="store_true", help="skip bench.bench_cluster (about 3 min)")
     args = parser.parse_args(argv)
     documents = bench_fetch.document_server()
     try:
@@ -170,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
         print(sse)
         if not args.no_write:
             bench_sse.write_section(sse)
+    if not args.no_cluster:
+        cluster = bench_cluster.markdown(bench_cluster.run())
+        print(cluster)
+        if not args.no_write:
+            write_doc_section(DOC, bench_cluster.SECTION, cluster)
     return 0
 
 

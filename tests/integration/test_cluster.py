@@ -146,3 +146,17 @@ def test_500_runs_all_reach_one_final_state(start_cluster: Callable[..., Cluster
         engine.dispose()
     assert rows == {"succeeded": 500}, rows
     assert len(events) == 500 and all(count == 1 for _, count in events), "a run ended twice or not at all"
+
+
+def test_a_worker_stopped_with_sigterm_finishes_its_runs(
+        start_cluster: Callable[..., Cluster], client_factory: Callable[..., FlowClient]) -> None:  # noqa: F811
+    cluster = start_cluster(webs=1, workers=1)
+    client = client_factory(cluster.webs[0].url)
+    run_id = start(client, slow_flow(2.0))
+    client.wait_for(lambda n, d: n == "current_node_running" and d.get("runId") == run_id
+                    and d.get("instanceName") == "slow#llm-prompt", timeout=20)
+    worker = cluster.workers[0]
+    worker.proc.send_signal(15)  # a warm shutdown: no new runs, the running ones finish
+    events = client.wait_run(run_id, timeout=30)
+    assert events[-1][1]["status"] == "completed"
+    assert worker.proc.wait(30) == 0
