@@ -73,7 +73,8 @@ function flowItems(flow: unknown): Record<string, unknown>[] | undefined {
   return Array.isArray(items) && items.length ? items.filter((item) => item && typeof item === "object") : undefined;
 }
 
-/** Run a past run's flow again, as it ran then (same inputs), for the current tab: its nodes of the same names show it. */
+/** Run a past run's flow again, as it ran then (same inputs), for the current tab: its nodes of the same names show it.
+ * Every node runs again (the output cache would only replay the run). */
 export function runAgain(flow: unknown, target?: string | null): string | undefined {
   const items = flowItems(flow);
   if (!items) {
@@ -82,7 +83,7 @@ export function runAgain(flow: unknown, target?: string | null): string | undefi
   }
   const names = new Set(items.map((item) => item.name));
   const onTab = selectCurrentTab(useFlow.getState()).nodes.map((n) => n.id).filter((id) => names.has(id));
-  return submit(JSON.stringify(items), target ? "node" : "all", target ?? undefined, onTab);
+  return submit(JSON.stringify(items), target ? "node" : "all", target ?? undefined, onTab, true);
 }
 
 /** Follow on the current tab a run going on that this page did not start (another window, the API, the CLI). */
