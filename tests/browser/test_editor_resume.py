@@ -97,7 +97,7 @@ def test_a_dropped_connection_in_the_middle_of_a_stream_joins_after_the_last_eve
     script.pace = 0.3
     editor.open()
     editor.set_api_key("openai_api_key", KEY)
-    editor.import_flow(text_llm_display())
+    editor.import_flow(text_llm_display("A dropped connection mid-stream"))  # a flow the cache has not seen
     editor.run_all()
     editor.page.wait_for_function(PARTIAL_ON_SCREEN, arg=[LLM, "Salt wind", "home again."], timeout=10_000)
     (started,) = editor.sent_events("process_file")
@@ -124,7 +124,7 @@ def test_the_history_pane_lists_the_run_opens_its_outputs_and_runs_it_again(edit
     reset_script(fake).answer = ANSWER
     editor.open()
     editor.set_api_key("openai_api_key", KEY)
-    editor.import_flow(text_llm_display())
+    editor.import_flow(text_llm_display("A run for the history pane"))  # a flow the cache has not seen
     editor.run_all()
     expect(editor.status(LLM)).to_have_attribute("data-status", "done")
     editor.wait_idle()

@@ -81,7 +81,7 @@ def test_streamed_output_grows_on_the_node(editor: Editor, fake: FakeProviders) 
 def test_a_missing_or_bad_key_fails_on_the_node_without_showing_the_key(editor: Editor,
                                                                         fake: FakeProviders) -> None:
     editor.open()
-    editor.import_flow(text_llm_display())
+    editor.import_flow(text_llm_display("Without a key"))  # a flow the output cache has not seen (keys are no part of its key)
     editor.run_all()
     expect(editor.status(LLM)).to_have_attribute("data-status", "failed")
     expect(editor.error(LLM)).to_contain_text(re.compile("key", re.IGNORECASE))

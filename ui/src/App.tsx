@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { api } from "./api/rest";
 import { connectSocket } from "./api/socket";
 import { Canvas } from "./components/Canvas";
+import { FlowLibraryDialog } from "./components/dialogs/FlowLibraryDialog";
 import { MaskEditor } from "./components/dialogs/MaskEditor";
 import { NodeHelpDialog } from "./components/dialogs/NodeHelpDialog";
 import { ReplicatePicker } from "./components/dialogs/ReplicatePicker";
@@ -71,6 +72,7 @@ function Workspace() {
       <NodeHelpDialog />
       <ReplicatePicker />
       <MaskEditor />
+      <FlowLibraryDialog />
     </>
   );
 }

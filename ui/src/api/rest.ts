@@ -23,6 +23,7 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
     const message = problem?.error ?? problem?.message ?? problem?.detail ?? problem?.title;
     throw new ApiError(message || `${response.status} ${response.statusText}`, response.status);
   }
+  if (response.status === 204) return undefined as T;
   if (body === undefined) throw new ApiError(`Unexpected answer from ${path}`, response.status);
   return body as T;
 }

@@ -15,8 +15,9 @@ function reportMissing(problems: { label: string; fields: string[]; node: string
   toast.error(t("MissingFieldsMessage"), { title: t("MissingFieldsMessage"), lines });
 }
 
-/** Send a run of the current tab (its nodes `nodes` queued meanwhile); the tab's id goes as the run's flowId. */
-function submit(jsonFile: string, kind: "all" | "node", target: string | undefined, nodes?: string[]): string | undefined {
+/** Send a run of the current tab (its nodes `nodes` queued meanwhile); the tab's id goes as the run's flowId.
+ * Unchanged nodes are served from the server's output cache unless the run is `fresh`. */
+function submit(jsonFile: string, kind: "all" | "node", target: string | undefined, nodes?: string[], fresh = false): string | undefined {
   const socket = liveSocket();
   if (!socket) {
     toast.error(t("notConnected"));
@@ -32,12 +33,13 @@ function submit(jsonFile: string, kind: "all" | "node", target: string | undefin
     runId,
     flowId: tab.id,
     streamFormat: "delta",
+    useCache: !fresh,
     ...(target ? { nodeName: target } : {}),
   });
   return runId;
 }
 
-function runFlowOnScreen(target?: string): string | undefined {
+function runFlowOnScreen(target?: string, fresh = false): string | undefined {
   const flow = useFlow.getState();
   const tab = selectCurrentTab(flow);
   if (!tab.nodes.length) {
@@ -50,11 +52,13 @@ function runFlowOnScreen(target?: string): string | undefined {
     return undefined;
   }
   const latest = selectCurrentTab(useFlow.getState());
-  return submit(flowJsonFile(latest.nodes, latest.edges), target ? "node" : "all", target);
+  return submit(flowJsonFile(latest.nodes, latest.edges), target ? "node" : "all", target, undefined, fresh);
 }
 
-export const runAll = () => runFlowOnScreen();
-export const runNode = (name: string) => runFlowOnScreen(name);
+/** Run the flow on screen; `fresh`: every node runs again (the output cache is bypassed). */
+export const runAll = (fresh = false) => runFlowOnScreen(undefined, fresh);
+/** Run one node (and the ancestors it needs); `fresh`: bypass the output cache. */
+export const runNode = (name: string, fresh = false) => runFlowOnScreen(name, fresh);
 
 /** The node list of a stored flow (the jsonFile list, or its JSON string). */
 function flowItems(flow: unknown): Record<string, unknown>[] | undefined {
@@ -69,7 +73,8 @@ function flowItems(flow: unknown): Record<string, unknown>[] | undefined {
   return Array.isArray(items) && items.length ? items.filter((item) => item && typeof item === "object") : undefined;
 }
 
-/** Run a past run's flow again, as it ran then (same inputs), for the current tab: its nodes of the same names show it. */
+/** Run a past run's flow again, as it ran then (same inputs), for the current tab: its nodes of the same names show it.
+ * Every node runs again (the output cache would only replay the run). */
 export function runAgain(flow: unknown, target?: string | null): string | undefined {
   const items = flowItems(flow);
   if (!items) {
@@ -78,7 +83,7 @@ export function runAgain(flow: unknown, target?: string | null): string | undefi
   }
   const names = new Set(items.map((item) => item.name));
   const onTab = selectCurrentTab(useFlow.getState()).nodes.map((n) => n.id).filter((id) => names.has(id));
-  return submit(JSON.stringify(items), target ? "node" : "all", target ?? undefined, onTab);
+  return submit(JSON.stringify(items), target ? "node" : "all", target ?? undefined, onTab, true);
 }
 
 /** Follow on the current tab a run going on that this page did not start (another window, the API, the CLI). */

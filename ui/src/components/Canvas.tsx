@@ -93,7 +93,7 @@ export function Canvas() {
         onNodeClick={(_, node) => flow().selectNode((node as unknown as FlowNode).id)}
         onNodeDragStart={() => flow().pushHistory()}
         onPaneClick={() => flow().selectNode(null)}
-        deleteKeyCode={["Delete", "Backspace"]}
+        deleteKeyCode={null /* Delete/Backspace: useShortcuts, one undo step with the links */}
         multiSelectionKeyCode={["Meta", "Control", "Shift"]}
         colorMode={theme}
         minZoom={0.15}

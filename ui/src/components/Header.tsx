@@ -7,7 +7,48 @@ import { useT } from "../i18n";
 import { useFlow } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";
 import { toast } from "../store/toasts";
-import { Check, Close, Layout, Moon, Pencil, Play, Plus, Redo, Spinner, StopIcon, Sun, Undo } from "./icons";
+import { Check, ChevronDown, Close, Layout, Moon, Pencil, Play, Plus, Redo, Refresh, Spinner, StopIcon, Sun, Undo } from "./icons";
+
+/** Close a tab; one that holds nodes can be brought back from the toast that follows. */
+function closeTab(index: number, label: string, t: (key: string, vars?: Record<string, string | number>) => string) {
+  const flow = useFlow.getState();
+  const holdsNodes = (flow.tabs[index]?.nodes.length ?? 0) > 0;
+  if (!flow.removeTab(index)) {
+    toast.info(t("CannotDeleteLastFlow"));
+    return;
+  }
+  if (!holdsNodes) return;
+  toast.info(t("FlowClosed", { name: label }), {
+    duration: 10_000,
+    action: { label: t("Undo"), testId: "tab-close-undo", run: () => useFlow.getState().reopenClosedTab() },
+  });
+}
+
+/** Run all, and beside it a menu with "Run fresh" (every node runs again: the output cache is bypassed). */
+function RunButtons({ runningHere }: { runningHere: boolean }) {
+  const t = useT();
+  const [menu, setMenu] = useState(false);
+  return (
+    <div className="run-split">
+      <button type="button" id="run-all-button" className={`btn primary run-all ${runningHere ? "running" : ""}`} onClick={() => runAll()} disabled={runningHere}
+        data-testid="run-all" title={`${t("RunAll")} (Ctrl+Enter)`}>
+        {runningHere ? <Spinner size={15} /> : <Play size={14} />} <span className="hide-sm">{runningHere ? t("Running") : t("RunAll")}</span>
+      </button>
+      <button type="button" className="btn primary run-menu-toggle" disabled={runningHere} aria-haspopup="menu" aria-expanded={menu}
+        title={t("MoreRunOptions")} data-testid="run-menu-toggle" onClick={() => setMenu(!menu)} onBlur={() => setTimeout(() => setMenu(false), 150)}>
+        <ChevronDown size={14} />
+      </button>
+      {menu && (
+        <div className="run-menu" role="menu">
+          <button type="button" role="menuitem" data-testid="run-fresh" title={t("RunFreshHint")}
+            onMouseDown={(e) => e.preventDefault()} onClick={() => { setMenu(false); runAll(true); }}>
+            <Refresh size={14} /> {t("RunFresh")} <kbd>Ctrl+Shift+Enter</kbd>
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
 
 function Tabs() {
   const t = useT();
@@ -37,7 +78,7 @@ function Tabs() {
                 <button type="button" title={t("ChangeName")} data-testid={`tab-rename-${index}`} onClick={(e) => { e.stopPropagation(); setEditing(index); setDraft(label); }}><Pencil size={12} /></button>
                 <button type="button" title={t("RemoveFlow")} data-testid={`tab-remove-${index}`} onClick={(e) => {
                   e.stopPropagation();
-                  if (!flow().removeTab(index)) toast.info(t("CannotDeleteLastFlow"));
+                  closeTab(index, label, t);
                 }}><Close size={12} /></button>
               </span>
             )}
@@ -93,10 +134,7 @@ export function Header() {
             {stopping ? <Spinner size={14} /> : <StopIcon size={14} />} <span className="hide-sm">{stopping ? t("Stopping") : t("Stop")}</span>
           </button>
         )}
-        <button type="button" id="run-all-button" className={`btn primary run-all ${runningHere ? "running" : ""}`} onClick={() => runAll()} disabled={runningHere}
-          data-testid="run-all" title={`${t("RunAll")} (Ctrl+Enter)`}>
-          {runningHere ? <Spinner size={15} /> : <Play size={14} />} <span className="hide-sm">{runningHere ? t("Running") : t("RunAll")}</span>
-        </button>
+        <RunButtons runningHere={runningHere} />
       </div>
     </header>
   );

@@ -4,7 +4,7 @@ import { usePrefs } from "../store/prefs";
 import { Modal } from "./Modal";
 
 export const SHORTCUTS: [string, string][] = [
-  ["Ctrl + Enter", "sc_run"], ["Shift + Enter", "sc_run_selected"], ["Esc", "sc_stop"], ["Delete / Backspace", "sc_delete"],
+  ["Ctrl + Enter", "sc_run"], ["Ctrl + Shift + Enter", "sc_run_fresh"], ["Shift + Enter", "sc_run_selected"], ["Esc", "sc_stop"], ["Delete / Backspace", "sc_delete"],
   ["Ctrl + Z", "sc_undo"], ["Ctrl + Shift + Z / Ctrl + Y", "sc_redo"], ["Ctrl + C", "sc_copy"], ["Ctrl + V", "sc_paste"],
   ["Ctrl + D", "sc_duplicate"], ["Ctrl + A", "sc_selectall"], ["Ctrl + S", "sc_export"], ["Shift + L", "sc_layout"], ["?", "sc_help"],
 ];

@@ -4,15 +4,49 @@ import { useShallow } from "zustand/react/shallow";
 import { runNode } from "../api/runs";
 import { useT } from "../i18n";
 import { serializeFlow } from "../model/flowJson";
+import { shownOutput } from "../model/outputLook";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
+import { useDialogs } from "../store/dialogs";
 import { usePrefs } from "../store/prefs";
+import { toast } from "../store/toasts";
 import { FieldList } from "./fields/FieldList";
 import { HistoryView } from "./HistoryView";
 import { exportFlow, importFlowFile } from "./flowFile";
-import { ChevronLeft, ChevronRight, CopyIcon, DownloadIcon, Eraser, NodeIcon, Play, Trash, UploadIcon } from "./icons";
+import { saveToServer } from "./flowLibrary";
+import { ChevronLeft, ChevronRight, CloudUp, CopyIcon, DownloadIcon, Eraser, FolderOpen, NodeIcon, Play, Spinner, Trash, UploadIcon } from "./icons";
 import { StatusBadge, useRunState } from "./nodes/NodeShell";
 import { copyText } from "./output/clipboard";
 import { OutputView } from "./output/OutputView";
+
+/** Save to server / Open from server (the flow library), and which saved flow and version this tab is. */
+function ServerButtons() {
+  const t = useT();
+  const linked = useFlow((s) => selectCurrentTab(s).serverFlow);
+  const openLibrary = useDialogs((s) => s.open);
+  const [saving, setSaving] = useState(false);
+  const save = async () => {
+    setSaving(true);
+    try {
+      const ref = await saveToServer();
+      toast.success(t("SavedToServer", { name: ref.name, version: ref.version }));
+    } catch (error) {
+      toast.error(`${t("SaveToServerFailed")}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <>
+      <div className="button-row">
+        <button type="button" className="btn small" disabled={saving} onClick={() => void save()} data-testid="save-to-server">
+          {saving ? <Spinner size={14} /> : <CloudUp size={14} />} {t("SaveToServer")}
+        </button>
+        <button type="button" className="btn small" onClick={() => openLibrary({ library: { open: true } })} data-testid="open-from-server"><FolderOpen size={14} /> {t("OpenFromServer")}</button>
+      </div>
+      {linked && <p className="muted small" data-testid="server-flow">{t("SavedAsVersion", { name: linked.name, version: linked.version })}</p>}
+    </>
+  );
+}
 
 function JsonView() {
   const t = useT();
@@ -32,6 +66,7 @@ function JsonView() {
         <button type="button" className="btn small" onClick={() => flow().clearAllOutputs()} data-testid="json-clear-outputs"><Eraser size={14} /> {t("DeleteOutputs")}</button>
         <button type="button" className="btn small danger-outline" onClick={() => flow().deleteAll()} data-testid="json-delete-all"><Trash size={14} /> {t("DeleteAll")}</button>
       </div>
+      <ServerButtons />
       <div className="switch-row">
         <label><input type="checkbox" checked={withConfig} onChange={(e) => setWithConfig(e.target.checked)} /> {t("ShowNodesConfig")}</label>
         <label><input type="checkbox" checked={withCoordinates} onChange={(e) => setWithCoordinates(e.target.checked)} /> {t("ShowCoordinates")}</label>
@@ -52,7 +87,7 @@ function CurrentNode() {
     return <div className="empty-pane"><p>{t("NoNodeSelected")}</p><p className="muted">{t("ClickOnNodeToSelectIt")}</p></div>;
   }
   const config = node.data.config;
-  const output = state?.status === "running" && state.stream !== undefined ? state.stream : node.data.outputData;
+  const { value: output, look } = shownOutput(state, node.data.outputData);
   return (
     <div className="current-node" data-testid="current-node">
       <div className="current-head">
@@ -70,7 +105,11 @@ function CurrentNode() {
       {output !== undefined && output !== null && output !== "" && (
         <details open>
           <summary>{t("Output")}</summary>
-          <div className="pane-output"><OutputView value={output} outputType={config?.outputType} nodeName={id} streaming={state?.status === "running"} /></div>
+          <div className={`pane-output look-${look}`}>
+            {look === "partial" && <div className="output-note">{t("PartialOutput")}</div>}
+            {look === "stale" && <div className="output-note">{t("OutputFromEarlierRun")}</div>}
+            <OutputView value={output} outputType={config?.outputType} nodeName={id} streaming={look === "streaming"} />
+          </div>
         </details>
       )}
     </div>

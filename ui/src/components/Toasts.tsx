@@ -14,6 +14,10 @@ export function Toasts() {
             <span>{toast.lines?.length && toast.title === toast.message ? null : toast.message}</span>
             {toast.lines?.map((line, i) => <span key={i} className="toast-line">{line}</span>)}
           </div>
+          {toast.action && (
+            <button type="button" className="btn small toast-action" data-testid={toast.action.testId ?? "toast-action"}
+              onClick={() => { dismiss(toast.id); toast.action!.run(); }}>{toast.action.label}</button>
+          )}
           <button type="button" className="icon-btn subtle" onClick={() => dismiss(toast.id)} aria-label="dismiss"><Close size={13} /></button>
         </div>
       ))}

@@ -23,11 +23,18 @@ export function useShortcuts() {
       const selected = () => selectCurrentTab(flow).nodes.filter((n) => n.selected).map((n) => n.id);
       const modalOpen = Boolean(document.querySelector(".modal-backdrop"));
       if (modalOpen) return;
-      if (mod && key === "enter") { e.preventDefault(); runAll(); return; }
+      if (mod && key === "enter") { e.preventDefault(); runAll(e.shiftKey); return; }
+      // Shift+Enter runs the selected node, or the node whose field is being edited
+      if (e.shiftKey && !mod && !e.altKey && key === "enter") {
+        const holder = (e.target as HTMLElement | null)?.closest?.(".react-flow__node") as HTMLElement | null;
+        const target = holder?.dataset.id ?? (editing ? undefined : selected()[0]);
+        if (target) { e.preventDefault(); runNode(target); }
+        return;
+      }
       if (key === "escape" && Object.keys(flow.runs).length) { e.preventDefault(); stopRuns(); return; }
       if (mod && key === "s") { e.preventDefault(); exportFlow(); return; }
       if (editing) return;
-      if (e.shiftKey && key === "enter") { const [first] = selected(); if (first) { e.preventDefault(); runNode(first); } return; }
+      if (key === "delete" || key === "backspace") { if (flow.removeSelection()) e.preventDefault(); return; }
       if (mod && key === "z" && !e.shiftKey) { e.preventDefault(); flow.undo(); return; }
       if ((mod && key === "z" && e.shiftKey) || (mod && key === "y")) { e.preventDefault(); flow.redo(); return; }
       if (mod && key === "c" && !window.getSelection()?.toString()) { if (flow.copy()) e.preventDefault(); return; }
@@ -37,7 +44,7 @@ export function useShortcuts() {
         flow.paste();
         return;
       }
-      if (mod && key === "d") { e.preventDefault(); selected().forEach((id) => flow.duplicateNode(id)); return; }
+      if (mod && key === "d") { e.preventDefault(); flow.duplicateNodes(selected()); return; }
       if (mod && key === "a") {
         e.preventDefault();
         flow.onNodesChange(selectCurrentTab(flow).nodes.map((n) => ({ type: "select", id: n.id, selected: true })));

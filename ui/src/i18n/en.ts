@@ -103,4 +103,19 @@ export const en: Record<string, string> = {
   sc_help: "Show this help",
   // misc
   SomethingWentWrong: "Something went wrong with this flow.", Reload: "Reload", Error: "Error", Close: "Close",
+  // output cache, run fresh, stopped and re-running outputs, closed tabs
+  Cached: "cached", CachedAt: "Served from the output cache: computed {time}", CachedHint: "Served from the output cache",
+  RunFresh: "Run fresh", RunFreshHint: "Run again without the output cache (every node is computed anew)", MoreRunOptions: "More run options",
+  sc_run_fresh: "Run the whole flow fresh (without the output cache)",
+  PartialOutput: "Stopped: partial output", OutputFromEarlierRun: "Output of an earlier run",
+  FlowClosed: "Flow “{name}” closed.",
+  // flow library (flows saved on the server)
+  SaveToServer: "Save to server", OpenFromServer: "Open from server", SavedFlows: "Flows saved on the server",
+  SavedToServer: "Saved “{name}” (version {version}).", SaveToServerFailed: "Could not save to the server",
+  SavedAsVersion: "Saved on the server as “{name}”, version {version}.", FlowVersionName: "{name} (v{version})",
+  SavedFlowGone: "This saved flow no longer exists on the server.", SavedFlowDeleted: "“{name}” deleted from the server.",
+  UpdatedAt: "Updated {time}", VersionCount: "{count} version(s)", Version: "Version", LatestVersion: "v{version} (latest)", VersionN: "v{version}",
+  OpenInNewTab: "Open in a new tab", Delete: "Delete", ConfirmDelete: "Really delete?",
+  LibraryUnavailable: "This server keeps no saved flows.", NoSavedFlows: "No flow saved on the server yet.",
+  NoSavedFlowsHint: "“Save to server” in the JSON pane keeps the flow on screen, with a version for each save.",
 };

@@ -137,8 +137,18 @@ export interface NodeRunState {
   startedAt?: number;
   duration?: number;
   error?: string;
-  /** text streamed so far while the node runs */
+  /** text streamed so far while the node runs (kept when the run is stopped: the partial output) */
   stream?: string;
+  /** the output was served from the server's output cache, computed at `cachedAt` (ISO time) */
+  cached?: boolean;
+  cachedAt?: string;
+}
+
+/** The saved flow (flow library on the server) a tab was saved to or opened from. */
+export interface ServerFlowRef {
+  id: string;
+  version: number;
+  name: string;
 }
 
 export interface FlowTab {
@@ -147,6 +157,7 @@ export interface FlowTab {
   edges: FlowEdge[];
   metadata: FlowMetadata;
   runState?: Record<string, NodeRunState>;
+  serverFlow?: ServerFlowRef;
 }
 
 /** one node object of the serialised flow (reference "jsonFile" / export format). */

@@ -1,4 +1,4 @@
-/** Which dialog is open: long-text editor, mask editor, Replicate model picker, node help. */
+/** Which dialog is open: long-text editor, mask editor, Replicate model picker, node help, flow library. */
 import { create } from "zustand";
 
 interface DialogState {
@@ -6,8 +6,10 @@ interface DialogState {
   mask: { nodeId: string; field: string } | null;
   replicate: { nodeId: string } | null;
   help: { nodeId: string } | null;
+  /** the flow library (flows saved on the server) */
+  library: { open: true } | null;
   open: (patch: Partial<Omit<DialogState, "open" | "close">>) => void;
-  close: (which: "textEdit" | "mask" | "replicate" | "help") => void;
+  close: (which: "textEdit" | "mask" | "replicate" | "help" | "library") => void;
 }
 
 export const useDialogs = create<DialogState>((set) => ({
@@ -15,6 +17,7 @@ export const useDialogs = create<DialogState>((set) => ({
   mask: null,
   replicate: null,
   help: null,
+  library: null,
   open: (patch) => set(patch),
   close: (which) => set({ [which]: null } as Partial<DialogState>),
 }));

@@ -9,11 +9,19 @@ export interface Toast {
   title?: string;
   message: string;
   lines?: string[];
+  /** a button in the toast (e.g. Undo); the toast closes when it is pressed */
+  action?: ToastAction;
+}
+
+export interface ToastAction {
+  label: string;
+  run: () => void;
+  testId?: string;
 }
 
 interface ToastState {
   toasts: Toast[];
-  push: (kind: ToastKind, message: string, options?: { title?: string; lines?: string[]; duration?: number; key?: string }) => void;
+  push: (kind: ToastKind, message: string, options?: { title?: string; lines?: string[]; duration?: number; key?: string; action?: ToastAction }) => void;
   dismiss: (id: number) => void;
 }
 
@@ -25,7 +33,7 @@ export const useToasts = create<ToastState>((set, get) => ({
     const key = options.key;
     if (key && get().toasts.some((t) => t.message === message)) return;
     const id = ++counter;
-    set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, message, title: options.title, lines: options.lines }] }));
+    set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, message, title: options.title, lines: options.lines, action: options.action }] }));
     const duration = options.duration ?? (kind === "error" ? 7000 : 3500);
     if (typeof window !== "undefined") window.setTimeout(() => get().dismiss(id), duration);
   },

@@ -3,13 +3,14 @@ import { Handle, NodeToolbar, Position, useUpdateNodeInternals } from "@xyflow/r
 import { useEffect, useState, type ReactNode } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { runNode } from "../../api/runs";
-import { useT } from "../../i18n";
+import { useLanguage, useT } from "../../i18n";
 import { inHandle, outHandle } from "../../model/fields";
+import { shownOutput } from "../../model/outputLook";
 import type { NodeData, NodeRunState } from "../../model/types";
 import { useDialogs } from "../../store/dialogs";
 import { selectCurrentTab, useFlow } from "../../store/flowStore";
 import { usePrefs } from "../../store/prefs";
-import { Check, Duplicate, Eraser, HelpIcon, NodeIcon, PaletteIcon, PanelRight, Pencil, Play, Spinner, Trash } from "../icons";
+import { Check, Duplicate, Eraser, HelpIcon, NodeIcon, PaletteIcon, PanelRight, Pencil, Play, Refresh, Spinner, Trash } from "../icons";
 import { OutputView } from "../output/OutputView";
 
 export const NODE_COLORS = ["", "#d2691e", "#b22222", "#06b6d4", "#84cc16", "#eab308", "#8a2be2", "#d946ef"];
@@ -51,6 +52,16 @@ export function StatusBadge({ id, state }: { id: string; state?: NodeRunState })
   );
 }
 
+/** "cached" beside the status of a node served from the output cache; the tooltip says when it was computed. */
+export function CachedBadge({ id, state }: { id: string; state?: NodeRunState }) {
+  const t = useT();
+  const language = useLanguage();
+  if (state?.status !== "done" || !state.cached) return null;
+  const when = state.cachedAt ? new Date(state.cachedAt) : undefined;
+  const title = when && !Number.isNaN(when.getTime()) ? t("CachedAt", { time: when.toLocaleString(language) }) : t("CachedHint");
+  return <span className="cached-badge" data-testid={`node-cached-${id}`} title={title}>{t("Cached")}</span>;
+}
+
 export function RunButton({ id, state }: { id: string; state?: NodeRunState }) {
   const t = useT();
   const busy = state?.status === "running" || state?.status === "queued" || state?.status === "waiting";
@@ -80,6 +91,7 @@ function Toolbar({ id, data, visible }: { id: string; data: NodeData; visible: b
         <button type="button" title={t("ChangeName")} onClick={() => setPanel(panel === "name" ? null : "name")} data-testid="node-action-rename"><Pencil size={15} /></button>
         <button type="button" title={t("Duplicate")} onClick={() => flow().duplicateNode(id)} data-testid="node-action-duplicate"><Duplicate size={15} /></button>
         <button type="button" title={t("OpeninSidepane")} onClick={() => { flow().selectNode(id); setPrefs({ sidePaneOpen: true, sidePaneTab: "current" }); }}><PanelRight size={15} /></button>
+        <button type="button" title={t("RunFreshHint")} onClick={() => runNode(id, true)} data-testid="node-action-run-fresh"><Refresh size={15} /></button>
         <button type="button" title={t("ClearOutput")} onClick={() => flow().clearOutput(id)} data-testid="node-action-clear"><Eraser size={15} /></button>
         <button type="button" title={t("Help")} onClick={() => openHelp({ help: { nodeId: id } })}><HelpIcon size={15} /></button>
         <button type="button" className="danger" title={t("RemoveNode")} onClick={() => flow().removeNodes([id])} data-testid="node-action-remove"><Trash size={15} /></button>
@@ -127,8 +139,8 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
   const title = data.appearance?.customName || t(config?.nodeName ?? data.processorType);
   const output = data.outputData;
   const outputs = outputCount ?? (Array.isArray(output) ? Math.max(output.length, 1) : 1);
-  const streaming = state?.status === "running" && state.stream !== undefined;
-  const shown = streaming ? state!.stream : output;
+  const { value: shown, look } = shownOutput(state, output);
+  const streaming = look === "streaming";
   const hasOutput = shown !== undefined && shown !== null && shown !== "";
   const [outputOpen, setOutputOpen] = useState(!config?.defaultHideOutput);
   const [lastOutput, setLastOutput] = useState(output);
@@ -153,6 +165,7 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
         {!hideTitle && <div className="node-title" title={id}>{title}</div>}
         {headerExtra}
         <StatusBadge id={id} state={state} />
+        <CachedBadge id={id} state={state} />
         <RunButton id={id} state={state} />
         {Array.from({ length: outputs }, (_, k) => (
           <Handle key={k} type="source" position={Position.Right} id={outHandle(k)}
@@ -169,7 +182,10 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
       {children}
       {showOutput && hasOutput && (
         outputOpen || streaming ? (
-          <div className="node-output nowheel" data-testid={`node-output-${id}`} onDoubleClick={() => config?.defaultHideOutput && setOutputOpen(false)}>
+          <div className={`node-output nowheel look-${look}`} data-testid={`node-output-${id}`} data-look={look}
+            title={look === "stale" ? t("OutputFromEarlierRun") : look === "partial" ? t("PartialOutput") : undefined} onDoubleClick={() => config?.defaultHideOutput && setOutputOpen(false)}>
+            {look === "partial" && <div className="output-note" data-testid={`node-partial-${id}`}>{t("PartialOutput")}</div>}
+            {look === "stale" && <div className="output-note">{t("OutputFromEarlierRun")}</div>}
             <OutputView value={shown} outputType={config?.outputType} nodeName={id} streaming={streaming}
               fontSize={data.appearance?.fontSize} onFontSize={(fontSize) => useFlow.getState().updateNodeData(id, { appearance: { ...data.appearance, fontSize } }, `font:${id}`)} />
           </div>

@@ -3,6 +3,7 @@ import { Handle, NodeResizer, Position, type NodeProps } from "@xyflow/react";
 import { useRef, useState } from "react";
 import { uploadFile } from "../../api/rest";
 import { useT } from "../../i18n";
+import { shownOutput } from "../../model/outputLook";
 import { guessType } from "../../model/outputType";
 import type { NodeData } from "../../model/types";
 import { useFlow } from "../../store/flowStore";
@@ -149,14 +150,17 @@ export function TransitionNode({ id, data, selected }: NodeProps) {
 export function DisplayNode({ id, data, selected }: NodeProps) {
   const d = data as NodeData;
   const state = useRunState(id);
-  const value = state?.status === "running" && state.stream !== undefined ? state.stream : d.outputData;
+  const { value, look } = shownOutput(state, d.outputData);
+  const t = useT();
   return (
     <>
       <NodeResizer isVisible={Boolean(selected)} minWidth={300} minHeight={140} lineClassName="resize-line" handleClassName="resize-handle" />
       <NodeShell id={id} data={d} selected={Boolean(selected)} inputCount={1} outputCount={1} className="display-node" showOutput={false}>
-        <div className="display-body nowheel" data-testid={`node-output-${id}`}>
+        <div className={`display-body nowheel look-${look}`} data-testid={`node-output-${id}`} data-look={look}>
+          {look === "partial" && <div className="output-note">{t("PartialOutput")}</div>}
+          {look === "stale" && value !== undefined && value !== null && value !== "" && <div className="output-note">{t("OutputFromEarlierRun")}</div>}
           {value !== undefined && value !== null && value !== "" ? (
-            <OutputView value={value} outputType={d.config?.outputType} nodeName={id} streaming={state?.status === "running"} />
+            <OutputView value={value} outputType={d.config?.outputType} nodeName={id} streaming={look === "streaming"} />
           ) : <div className="display-empty">{"—"}</div>}
         </div>
       </NodeShell>

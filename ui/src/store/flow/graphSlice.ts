@@ -93,38 +93,44 @@ export const createGraphSlice: FlowSlice<GraphSlice> = (set, get) => {
       }));
       return name;
     },
-    removeNodes: (ids) => {
-      if (!ids.length) return;
-      get().pushHistory("remove");
+    removeNodes: (ids, edgeIds = []) => {
+      if (!ids.length && !edgeIds.length) return;
+      get().pushHistory();
       const drop = new Set(ids);
+      const dropEdges = new Set(edgeIds);
       updateTab((tab) => ({
         ...tab,
         nodes: tab.nodes.filter((n) => !drop.has(n.id)),
-        edges: tab.edges.filter((e) => !drop.has(e.source) && !drop.has(e.target)),
+        edges: tab.edges.filter((e) => !drop.has(e.source) && !drop.has(e.target) && !dropEdges.has(e.id)),
       }));
       if (get().selectedNodeId && drop.has(get().selectedNodeId!)) set({ selectedNodeId: null });
+    },
+    removeSelection: () => {
+      const tab = currentTab(get());
+      const nodes = tab.nodes.filter((n) => n.selected).map((n) => n.id);
+      const edges = tab.edges.filter((e) => e.selected).map((e) => e.id);
+      get().removeNodes(nodes, edges);
+      return nodes.length + edges.length;
     },
     removeEdge: (id) => {
       get().pushHistory();
       updateTab((tab) => ({ ...tab, edges: tab.edges.filter((e) => e.id !== id) }));
     },
-    duplicateNode: (id) => {
-      const node = currentTab(get()).nodes.find((n) => n.id === id);
-      if (!node) return undefined;
-      const name = newNodeName(node.data.processorType);
-      const data = { ...clone(node.data), name } as NodeData;
-      delete data.isDone;
-      delete data.lastRun;
-      delete data.missingFields;
+    duplicateNode: (id) => get().duplicateNodes([id])[0],
+    duplicateNodes: (ids) => {
+      const chosen = currentTab(get()).nodes.filter((n) => ids.includes(n.id));
+      if (!chosen.length) return [];
+      const copies: FlowNode[] = chosen.map((node) => {
+        const name = newNodeName(node.data.processorType);
+        const data = { ...clone(node.data), name } as NodeData;
+        delete data.isDone;
+        delete data.lastRun;
+        delete data.missingFields;
+        return { id: name, type: node.type, position: { x: node.position.x + 100, y: node.position.y + 100 }, data, selected: true, style: clone(node.style) };
+      });
       get().pushHistory();
-      updateTab((tab) => ({
-        ...tab,
-        nodes: [
-          ...tab.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)),
-          { id: name, type: node.type, position: { x: node.position.x + 100, y: node.position.y + 100 }, data, selected: true, style: clone(node.style) },
-        ],
-      }));
-      return name;
+      updateTab((tab) => ({ ...tab, nodes: [...tab.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...copies] }));
+      return copies.map((n) => n.id);
     },
     updateNodeData: (id, patch, historyKey) => {
       if (historyKey !== false) get().pushHistory(historyKey);

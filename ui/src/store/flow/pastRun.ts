@@ -6,7 +6,7 @@ import { mapNode } from "./tabModel";
 export interface PastRun {
   id: string;
   endedAt?: string | null;
-  nodes: { name: string; status: string; duration?: number | null; output?: unknown; error?: string | null }[];
+  nodes: { name: string; status: string; duration?: number | null; output?: unknown; error?: string | null; cached?: boolean }[];
   outputs?: Record<string, unknown>;
 }
 
@@ -29,6 +29,7 @@ export function pastRunOnTab(tab: FlowTab, run: PastRun): { tab: FlowTab; missin
       status, runId: run.id,
       ...(typeof node.duration === "number" ? { duration: node.duration } : {}),
       ...(node.error ? { error: node.error } : {}),
+      ...(node.cached ? { cached: true } : {}),
     };
     if (status !== "done") continue;
     const output = node.output ?? run.outputs?.[node.name];

@@ -17,7 +17,8 @@ export function settleNodes(tab: FlowTab, runId: string, settled: (state: NodeRu
 function finished(tab: FlowTab, runId: string, name: string, payload: Record<string, unknown>, now: number): FlowTab {
   const previous = tab.runState?.[name];
   const duration = typeof payload.duration === "number" ? payload.duration : previous?.startedAt ? (now - previous.startedAt) / 1000 : undefined;
-  const withState = setRunState(tab, name, { status: "done", runId, duration });
+  const cache = payload.cached === true ? { cached: true, ...(typeof payload.cachedAt === "string" ? { cachedAt: payload.cachedAt } : {}) } : {};
+  const withState = setRunState(tab, name, { status: "done", runId, duration, ...cache });
   return mapNode(withState, name, (n) => {
     const data = { ...n.data, lastRun: new Date(now).toISOString(), isDone: true } as NodeData;
     if ("output" in payload && payload.output !== null) data.outputData = payload.output;
@@ -83,8 +84,12 @@ function refusedNodes(payload: Record<string, unknown>): string[] {
 /** The tab after one event of the run `runId`. */
 export function reduceRunEvent(tab: FlowTab, runId: string, event: RunEventName, payload: Record<string, unknown>, now: number): FlowTab {
   const name = typeof payload.instanceName === "string" ? payload.instanceName : undefined;
+  // a stopped node keeps the text it had streamed (its partial output)
   const end = (t: FlowTab, cancelled: boolean) =>
-    settleNodes(t, runId, (state) => ({ status: cancelled ? "cancelled" : "skipped", runId, startedAt: state.startedAt }));
+    settleNodes(t, runId, (state) => ({
+      status: cancelled ? "cancelled" : "skipped", runId, startedAt: state.startedAt,
+      ...(cancelled && state.stream !== undefined ? { stream: state.stream } : {}),
+    }));
   switch (event) {
     case "current_node_running": {
       if (!name) return tab;

@@ -143,7 +143,9 @@ export const createRunSlice: FlowSlice<RunSlice> = (set, get) => {
     abandonRuns: (reason, runIds) => {
       const chosen = Object.values(get().runs).filter((run) => !runIds || runIds.includes(run.runId));
       for (const run of chosen) {
-        set(tabUpdate((tab) => settleNodes(tab, run.runId, () => ({ status: "cancelled", runId: run.runId, error: reason })), run.tabId));
+        set(tabUpdate((tab) => settleNodes(tab, run.runId, (state) => ({
+          status: "cancelled", runId: run.runId, error: reason, ...(state.stream !== undefined ? { stream: state.stream } : {}),
+        })), run.tabId));
         dropRun(run.runId);
       }
     },

@@ -1,7 +1,7 @@
 /** Tabs as values: a new tab, tabs restored from storage, and the small updates every slice makes to a tab. */
 import { EDGE_TYPE } from "../../model/flowJson";
 import { newTabId } from "../../model/ids";
-import type { FlowMetadata, FlowNode, FlowTab, NodeRunState } from "../../model/types";
+import type { FlowMetadata, FlowNode, FlowTab, NodeRunState, ServerFlowRef } from "../../model/types";
 import type { FlowState } from "./types";
 
 export const FLOW_VERSION = "1.0.0";
@@ -44,9 +44,18 @@ function sanitizeRunState(runState: Record<string, NodeRunState> | undefined): R
   const out: Record<string, NodeRunState> = {};
   for (const [name, state] of Object.entries(runState ?? {})) {
     if (state.status === "queued" || state.status === "waiting" || state.status === "running") continue;
-    out[name] = { status: state.status, duration: state.duration, error: state.error };
+    out[name] = {
+      status: state.status, duration: state.duration, error: state.error,
+      ...(state.status === "cancelled" && typeof state.stream === "string" ? { stream: state.stream } : {}),
+      ...(state.cached ? { cached: true, cachedAt: state.cachedAt } : {}),
+    };
   }
   return out;
+}
+
+function validServerFlow(ref: unknown): ref is ServerFlowRef {
+  const r = ref as ServerFlowRef | undefined;
+  return !!r && typeof r.id === "string" && typeof r.version === "number" && typeof r.name === "string";
 }
 
 /** Tabs restored from storage: ids, edge types and run states made consistent. */
@@ -60,5 +69,6 @@ export function normaliseTabs(tabs: unknown): FlowTab[] {
       edges: (t.edges ?? []).map((e) => ({ ...e, type: EDGE_TYPE, selected: false })),
       metadata: { version: FLOW_VERSION, ...(t.metadata ?? {}) },
       runState: sanitizeRunState(t.runState),
+      ...(validServerFlow(t.serverFlow) ? { serverFlow: t.serverFlow } : {}),
     }));
 }

@@ -1,7 +1,7 @@
 /** The shape of the editor's flow store, one interface per slice, and the slice creator type. */
 import type { Connection, EdgeChange, NodeChange } from "@xyflow/react";
 import type { StateCreator } from "zustand";
-import type { FlowEdge, FlowNode, FlowTab, NodeConfig } from "../../model/types";
+import type { FlowEdge, FlowNode, FlowTab, NodeConfig, ServerFlowRef } from "../../model/types";
 import type { ValidationReport } from "../../model/validation";
 import type { PastRun } from "./pastRun";
 
@@ -80,6 +80,12 @@ export interface TabsSlice {
   current: number;
   addTab: (tab?: Partial<FlowTab>, activate?: boolean) => void;
   removeTab: (index: number) => boolean;
+  /** The last tab closed, kept so that closing it can be undone. */
+  closedTab: { tab: FlowTab; index: number } | null;
+  /** Put the last closed tab back where it was, and show it. */
+  reopenClosedTab: () => boolean;
+  /** Link a tab to the saved flow it was saved to / opened from (undefined: unlink). */
+  setServerFlow: (tabId: string, ref: ServerFlowRef | undefined) => void;
   selectTab: (index: number) => void;
   renameTab: (index: number, name: string) => void;
 }
@@ -92,9 +98,14 @@ export interface GraphSlice {
   connect: (connection: Connection) => boolean;
   canConnect: (connection: Connection | FlowEdge) => boolean;
   addNode: (type: string, position: { x: number; y: number }, extra?: { data?: Record<string, unknown>; config?: Partial<NodeConfig> }) => string;
-  removeNodes: (ids: string[]) => void;
+  /** Remove nodes (with their edges) and the edges `edgeIds`, as one undo step. */
+  removeNodes: (ids: string[], edgeIds?: string[]) => void;
+  /** Remove the selected nodes and edges (Delete key) as one undo step; returns how many were selected. */
+  removeSelection: () => number;
   removeEdge: (id: string) => void;
   duplicateNode: (id: string) => string | undefined;
+  /** Duplicate several nodes as one undo step; returns the copies' names. */
+  duplicateNodes: (ids: string[]) => string[];
   updateNodeData: (id: string, patch: Record<string, unknown>, historyKey?: string | false) => void;
   setFieldValue: (id: string, field: string, value: unknown) => void;
   setNodeConfig: (id: string, config: NodeConfig, patch?: Record<string, unknown>) => void;
