@@ -12,12 +12,14 @@ from app import concurrency
 from app.cluster.bus import HEARTBEAT_S, RedisBus
 from app.cluster.ending import end_failed
 from app.cluster.sealing import unseal
+from app.cluster.shared_slots import RedisSlots
 from app.engine.channel import EventSink, RunChannel
 from app.engine.flow import validate_flow
 from app.engine.runs import RunRegistry, RunStart
 from app.engine.scheduler import RunServices
 from app.errors import UserError
 from app.nodes.registry import ProcessorRegistry
+from app.providers.common import share_slots
 from app.runstore import RunDatabase
 from app.settings import Settings
 
@@ -46,6 +48,8 @@ class WorkerRuntime:
         self.runs = RunRegistry(injector.get(RunServices), NoSockets(), self.history, on_channel=self._to_stream)
 
     def start(self) -> WorkerRuntime:
+        lease = self.settings.provider_timeout_s * (self.settings.provider_max_retries + 1) + 60
+        share_slots(RedisSlots(self.bus.redis, lease))  # PROVIDER_CONCURRENCY holds across every worker
         concurrency.spawn(self._heartbeats)
         concurrency.spawn(self._cancels)
         return self

@@ -7,7 +7,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Protocol
 
 import httpx
 
@@ -32,6 +32,23 @@ class _Gate:
     def __init__(self, size: int) -> None:
         self.semaphore = concurrency.semaphore(size)
         self.users = 0
+
+
+class SharedSlots(Protocol):
+    """Slots counted across processes (the run workers of a cluster): hold() blocks until one is free."""
+
+    def hold(self, name: str, size: int, waiting: Callable[[], None]) -> Any: ...
+
+    def release(self, name: str, token: Any) -> None: ...
+
+
+_shared: SharedSlots | None = None
+
+
+def share_slots(slots: SharedSlots | None) -> None:
+    """From now on PROVIDER_CONCURRENCY per provider and key also holds across every process sharing `slots`."""
+    global _shared
+    _shared = slots
 
 
 _gates: dict[tuple[str, str | None], _Gate] = {}
@@ -70,20 +87,31 @@ def provider_slot(settings: Settings, provider: str, api_key: str, waiting: Wait
               ((provider, None), settings.provider_concurrency_total))
     held: list[tuple[tuple[str, str | None], _Gate, bool]] = []
     queued = False
+    shared, token = _shared, None
+    shared_name = f"{provider}:{key_fingerprint(api_key)}"
+
+    def now_waiting() -> None:
+        nonlocal queued
+        if waiting is not None and not queued:
+            queued = True
+            waiting(True)
+
     try:
         for key, size in limits:
             gate = _enter(key, size)
             held.append((key, gate, False))
             if not gate.semaphore.acquire(blocking=False):
-                if waiting is not None and not queued:
-                    queued = True
-                    waiting(True)
+                now_waiting()
                 gate.semaphore.acquire()
             held[-1] = (key, gate, True)
+        if shared is not None:
+            token = shared.hold(shared_name, settings.provider_concurrency, now_waiting)
         if queued and waiting is not None:
             waiting(False)
         yield
     finally:
+        if shared is not None and token is not None:
+            shared.release(shared_name, token)
         for key, gate, acquired in reversed(held):
             if acquired:
                 gate.semaphore.release()

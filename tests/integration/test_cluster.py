@@ -15,6 +15,9 @@ import requests
 from sqlalchemy import create_engine, text
 
 from tests.cluster_support import Cluster, start_cluster  # noqa: F401 - the fixture
+from tests.fakes.fixtures import llm_fake, llm_fake_session  # noqa: F401 - the fake provider
+from tests.fakes.openai_api import script
+from tests.fakes.provider_server import FakeProviders
 from tests.runstore_support import postgres_server  # noqa: F401 - the fixture
 from tests.s3_fixtures import moto_s3  # noqa: F401 - the fixture
 from tests.support import FlowClient, node
@@ -160,3 +163,25 @@ def test_a_worker_stopped_with_sigterm_finishes_its_runs(
     events = client.wait_run(run_id, timeout=30)
     assert events[-1][1]["status"] == "completed"
     assert worker.proc.wait(30) == 0
+
+
+def test_provider_concurrency_holds_across_workers(
+        start_cluster: Callable[..., Cluster], client_factory: Callable[..., FlowClient],
+        llm_fake: FakeProviders) -> None:  # noqa: F811
+    """PROVIDER_CONCURRENCY=1 for one key, two workers taking one run each: the second call waits for the
+    first (its node is shown queued) instead of running beside it on the other worker."""
+    s = script(llm_fake)
+    s.answer = " ".join(f"w{i}" for i in range(20))
+    s.pace = 0.05  # about 1 s per answer
+    cluster = start_cluster(webs=1, workers=2, concurrency=1, USE_MOCK="false", PROVIDER_CONCURRENCY="1",
+                            **llm_fake.base_urls())
+    client = client_factory(cluster.webs[0].url)
+    flow = [node("ask#llm-prompt", "llm-prompt", model="gpt-4.1-mini", prompt="Go", af_node_version=2)]
+    ids = [start(client, flow, parameters={"openai_api_key": "sk-one-user"}) for _ in range(2)]
+    ends = [client.wait_run(run_id, timeout=40) for run_id in ids]
+    assert all(events[-1][1]["status"] == "completed" for events in ends), cluster.logs()
+    queued = [run_id for run_id, events in zip(ids, ends)
+              if any(n == "progress" and d.get("queued") for n, d in events)]
+    assert len(queued) == 1, "both calls ran at once on the two workers"
+    ran_on = [i for i, worker in enumerate(cluster.workers) if "aiflow.execute_run" in worker.log()]
+    assert ran_on == [0, 1], "the two runs did not go to two workers"
