@@ -6,7 +6,7 @@ none has been made for PROVIDER_KEEPALIVE_S, closes its inner pool (rebuilt, che
 The pool is split into a few shards, one chosen by the request's key (so one user's calls reuse their
 connections): httpcore checks every pooled connection (one poll() each, and a count of the idle ones for
 each) whenever it hands out a connection, so one pool of 100 connections costs more per request than
-eight of 13.
+eight of 13. That poll is a real one (app.providers.green_backend): gevent's would switch tasks.
 The OpenAI and Replicate SDKs use `httpx`, Anthropic's uses `httpx2`: `lib` is whichever module a SDK wants.
 """
 
