@@ -4,7 +4,7 @@ Before it hands out a pooled connection, httpcore asks each of its connections w
 (is its socket readable?) with a poll(0), holding the pool's lock. Under gevent or eventlet that poll is the
 green one, which goes round the whole event loop even with a zero timeout: under load every request and
 every response close waited a loop turn per pooled connection with the lock held, so the runs whose keys
-share a pool shard queued behind each other (1.8x slower than others) and the server spent ~0.8 ms of CPU
+share a pool shard queued behind each other (up to 1.7x slower than others) and the server spent 0.9-1.7 ms of CPU
 per call in it. These streams answer the check with a real poll(0) instead (app.concurrency.readable_now).
 """
 
