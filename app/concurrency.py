@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import select
 import threading
 from typing import Any, Callable, Protocol
 
@@ -246,6 +248,28 @@ def queue(maxsize: int = 0) -> Any:
     import queue as stdlib_queue
 
     return stdlib_queue.Queue(maxsize)
+
+
+def readable_now(fileno: int) -> bool:
+    """True if a read on this descriptor would not block (data waiting, or the peer closed): one real poll(0)
+    that never switches tasks (gevent's and eventlet's green poll and select go round their event loop even
+    with a zero timeout)."""
+    poll = _real_poll(_mode)()
+    poll.register(fileno, select.POLLIN)
+    return bool(poll.poll(0))
+
+
+@functools.cache
+def _real_poll(mode: str) -> Callable[[], Any]:
+    if mode == "gevent":
+        from gevent.monkey import get_original
+
+        return get_original("select", "poll")  # type: ignore[no-any-return]
+    if mode == "eventlet":
+        from eventlet.patcher import original
+
+        return original("select").poll  # type: ignore[no-any-return]
+    return select.poll
 
 
 def run_blocking(fn: Callable[..., Any], *args: Any) -> Any:

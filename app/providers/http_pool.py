@@ -6,7 +6,7 @@ none has been made for PROVIDER_KEEPALIVE_S, closes its inner pool (rebuilt, che
 The pool is split into a few shards, one chosen by the request's key (so one user's calls reuse their
 connections): httpcore checks every pooled connection (one poll() each, and a count of the idle ones for
 each) whenever it hands out a connection, so one pool of 100 connections costs more per request than
-eight of 13.
+eight of 13. That poll is a real one (app.providers.green_backend): gevent's would switch tasks.
 The OpenAI and Replicate SDKs use `httpx`, Anthropic's uses `httpx2`: `lib` is whichever module a SDK wants.
 """
 
@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any, Callable, Iterator
 
 from app import concurrency
+from app.providers.green_backend import core_of, network_backend
 from app.settings import Settings
 
 _NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
@@ -68,10 +69,16 @@ class PooledTransport:
     def _build(self) -> list[Any]:
         count = max(1, min(8, self._size // _SHARD_SIZE))
         per_shard = -(-self._size // count)
-        limits = self.lib.Limits(max_connections=per_shard, max_keepalive_connections=per_shard,
-                                 keepalive_expiry=self._keepalive)
-        return [self.lib.HTTPTransport(verify=self._ssl, limits=limits, socket_options=_NODELAY)
-                for _ in range(count)]
+        core = core_of(self.lib)
+        shards = []
+        for _ in range(count):
+            shard = self.lib.HTTPTransport(verify=self._ssl, socket_options=_NODELAY)
+            # httpx takes no network backend (yet): its pool is swapped for one like it on the green-safe backend
+            shard._pool = core.ConnectionPool(
+                ssl_context=self._ssl, max_connections=per_shard, max_keepalive_connections=per_shard,
+                keepalive_expiry=self._keepalive, socket_options=_NODELAY, network_backend=network_backend(core))
+            shards.append(shard)
+        return shards
 
     def handle_request(self, request: Any) -> Any:
         with self._lock:
