@@ -3,6 +3,7 @@
 import { io, type Socket } from "socket.io-client";
 import { create } from "zustand";
 import { translate } from "../i18n";
+import { readableMessage } from "../i18n/messages";
 import { resolveLargeOutputs } from "./largeOutputs";
 import { joinRun, joinRuns } from "./runJoin";
 import { useFlow, type RunEventName } from "../store/flowStore";
@@ -26,7 +27,7 @@ function onRunEvent(event: RunEventName, payload: unknown) {
     resolveLargeOutputs(data, tabId).catch(() => toast.error(t("largeOutputUnavailable")));
   }
   if (outcome.error && event === "error" && !(payload as { instanceName?: string }).instanceName) {
-    toast.error(outcome.error.message, { title: outcome.error.node ? `${t("Error")} · ${outcome.error.node}` : t("Error") });
+    toast.error(readableMessage(usePrefs.getState().language, outcome.error.message), { title: outcome.error.node ? `${t("Error")} · ${outcome.error.node}` : t("Error") });
   }
 }
 

@@ -87,5 +87,8 @@ export const fr: Record<string, string> = {
   sc_undo: "Annuler", sc_redo: "Rétablir", sc_copy: "Copier les nœuds sélectionnés", sc_paste: "Coller des nœuds (aussi dans un autre onglet)",
   sc_duplicate: "Dupliquer les nœuds sélectionnés", sc_export: "Exporter le flux en JSON", sc_layout: "Ranger les nœuds", sc_selectall: "Tout sélectionner",
   sc_help: "Afficher cette aide",
+  ApiKey: "Clé d'API", MissingApiKey: "{label} manquante : ajoutez-la dans Réglages → Clés d'API.",
+  ReplicateKeyMissing: "Ajoutez votre clé d'API Replicate dans Réglages → Clés d'API pour parcourir et charger les modèles Replicate.",
+  OpenApiKeys: "Ouvrir Réglages → Clés d'API",
   SomethingWentWrong: "Une erreur est survenue dans ce flux.", Reload: "Recharger", Error: "Erreur", Close: "Fermer",
 };
