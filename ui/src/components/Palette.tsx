@@ -132,7 +132,7 @@ export function Palette() {
                       <ChevronDown size={12} className={shortcutsOpen ? "" : "rot"} /> {t("PopularModels")}
                     </button>
                     {shortcutsOpen && (q ? shortcutMatches : shortcutMatches.slice(0, SHOWN_SHORTCUTS)).map(([label, id], index) => {
-                      const payload: PaletteItemPayload = { type: "replicate", config: { nodeName: id } };
+                      const payload: PaletteItemPayload = { type: "replicate", config: { nodeName: id }, data: { autoLoad: true } };
                       return (
                         <div key={id} className="shortcut" id={`subnode-replicate-${index}`} draggable tabIndex={0} role="button" title={id}
                           data-testid={`palette-shortcut-${id}`}
