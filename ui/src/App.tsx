@@ -50,6 +50,7 @@ function Workspace() {
   const t = useT();
   const modal = usePrefs((s) => s.modal);
   const set = usePrefs((s) => s.set);
+  const showMinimap = usePrefs((s) => s.showMinimap);
   useShortcuts();
   return (
     <>
@@ -58,12 +59,13 @@ function Workspace() {
         <Palette />
         <main className="canvas-area">
           <ErrorBoundary><Canvas /></ErrorBoundary>
+          {/* inside the canvas area: never over the side pane or the palette; above the minimap */}
+          <div className={`floating-buttons ${showMinimap ? "above-minimap" : ""}`}>
+            <button type="button" className="round-btn help-button" title={t("Help")} onClick={() => set({ modal: modal === "help" ? null : "help" })} data-testid="open-help"><HelpIcon size={18} /></button>
+            <button type="button" className="round-btn config-button" title={t("Settings")} onClick={() => set({ modal: "settings" })} data-testid="open-settings"><Gear size={18} /></button>
+          </div>
         </main>
         <SidePane />
-      </div>
-      <div className="floating-buttons">
-        <button type="button" className="round-btn help-button" title={t("Help")} onClick={() => set({ modal: modal === "help" ? null : "help" })} data-testid="open-help"><HelpIcon size={18} /></button>
-        <button type="button" className="round-btn config-button" title={t("Settings")} onClick={() => set({ modal: "settings" })} data-testid="open-settings"><Gear size={18} /></button>
       </div>
       {modal === "settings" && <SettingsModal />}
       {modal === "help" && <HelpModal />}
