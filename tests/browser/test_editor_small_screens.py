@@ -70,6 +70,7 @@ def test_the_page_fits_the_screen(device: Editor) -> None:
     page.get_by_test_id("tab-0").scroll_into_view_if_needed()
     page.get_by_test_id("tab-0").click()
     in_view(page, page.get_by_test_id("tab-0"))
+    in_view(page, page.get_by_test_id("tab-add"))
 
     # the palette: on a phone a drawer over the whole canvas (closed at first), on a tablet beside it
     pane = page.locator(".react-flow__pane")
@@ -111,8 +112,11 @@ def test_with_many_tabs_on_a_desktop_the_plus_stays_reachable(device: Editor) ->
     for index in range(1, 15):
         page.get_by_test_id("tab-add").click()
         expect(page.get_by_test_id(f"tab-{index}")).to_have_attribute("aria-selected", "true")
-    in_view(page, page.get_by_test_id("tab-add"))
     in_view(page, page.get_by_test_id("tab-14"))
+    page.get_by_test_id("tab-0").scroll_into_view_if_needed()  # back to the first tab: "+" is still in sight
+    page.get_by_test_id("tab-0").click()
+    in_view(page, page.get_by_test_id("tab-0"))
+    in_view(page, page.get_by_test_id("tab-add"))
     in_view(page, page.get_by_test_id("run-all"))
     no_sideways_scroll(page)
 
