@@ -4,16 +4,11 @@ import { useEffect, useState } from "react";
 import { api } from "./api/rest";
 import { connectSocket } from "./api/socket";
 import { Canvas } from "./components/Canvas";
-import { MaskEditor } from "./components/dialogs/MaskEditor";
-import { NodeHelpDialog } from "./components/dialogs/NodeHelpDialog";
-import { ReplicatePicker } from "./components/dialogs/ReplicatePicker";
-import { TextEditDialog } from "./components/dialogs/TextEditDialog";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header } from "./components/Header";
-import { HelpModal } from "./components/HelpModal";
+import { Dialogs } from "./components/lazyParts";
 import { Gear, HelpIcon } from "./components/icons";
 import { Palette } from "./components/Palette";
-import { SettingsModal } from "./components/SettingsModal";
 import { SidePane } from "./components/SidePane";
 import { Toasts } from "./components/Toasts";
 import { useShortcuts } from "./components/useShortcuts";
@@ -67,12 +62,7 @@ function Workspace() {
         </main>
         <SidePane />
       </div>
-      {modal === "settings" && <SettingsModal />}
-      {modal === "help" && <HelpModal />}
-      <TextEditDialog />
-      <NodeHelpDialog />
-      <ReplicatePicker />
-      <MaskEditor />
+      <Dialogs />
     </>
   );
 }
@@ -97,7 +87,7 @@ export function App() {
       setIncomplete(!complete);
       stopAutosave = startAutosave();
       stopKeepingRuns = startKeepingRuns();
-      connectSocket();
+      void connectSocket();
       setReady(true);
       document.getElementById("loading-screen")?.remove();
     });

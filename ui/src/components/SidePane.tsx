@@ -1,5 +1,5 @@
 /** Right pane: the flow as JSON (import, export, clear), the selected node's form and output, the flow's run history. */
-import { useMemo, useRef, useState } from "react";
+import { Suspense, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { runNode } from "../api/runs";
 import { useT } from "../i18n";
@@ -7,7 +7,7 @@ import { serializeFlow } from "../model/flowJson";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";
 import { FieldList } from "./fields/FieldList";
-import { HistoryView } from "./HistoryView";
+import { HistoryView } from "./lazyParts";
 import { exportFlow, importFlowFile } from "./flowFile";
 import { ChevronLeft, ChevronRight, CopyIcon, DownloadIcon, Eraser, NodeIcon, Play, Trash, UploadIcon } from "./icons";
 import { StatusBadge, useRunState } from "./nodes/NodeShell";
@@ -95,7 +95,7 @@ export function SidePane() {
             <button type="button" className={tab === "current" ? "active" : ""} onClick={() => set({ sidePaneTab: "current" })} data-testid="side-tab-current">{t("currentNodeView")}</button>
             <button type="button" className={tab === "history" ? "active" : ""} onClick={() => set({ sidePaneTab: "history" })} data-testid="side-tab-history">{t("HistoryView")}</button>
           </div>
-          {tab === "json" ? <JsonView /> : tab === "current" ? <CurrentNode /> : <HistoryView />}
+          {tab === "json" ? <JsonView /> : tab === "current" ? <CurrentNode /> : <Suspense fallback={null}><HistoryView /></Suspense>}
         </aside>
       )}
     </>
