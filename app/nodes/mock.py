@@ -7,6 +7,7 @@ A runtime mode for demos, the reference's integration suite and benchmarks: `sle
 from __future__ import annotations
 
 import io
+import json
 import logging
 import math
 import random
@@ -19,10 +20,12 @@ from typing import Any
 from app import concurrency
 from app.errors import UserError
 from app.nodes.base import NodeContext, Processor
+from app.settings import RESOURCES_DIR
 
 log = logging.getLogger(__name__)
 
 SAMPLE_IMAGE_URL = "https://ai-flow-public-assets.s3.eu-west-3.amazonaws.com/v0.4.0-sample-1.png"
+SAMPLE_VIDEO = RESOURCES_DIR / "media" / "sample.webm"
 
 
 class MockProcessor(Processor):
@@ -49,7 +52,8 @@ class MockProcessor(Processor):
         """The node's mock output; media nodes get a real file in our storage, viewable offline."""
         output = self.real.mock_output
         output_type = (self.node.config or {}).get("outputType") or _static_output_type(self.real)
-        media = {"imageUrl": (sample_png, "png"), "audioUrl": (sample_wav, "wav")}.get(output_type or "")
+        media = {"imageUrl": (sample_png, "png"), "audioUrl": (sample_wav, "wav"), "videoUrl": (sample_webm, "webm"),
+                 "3dUrl": (sample_glb, "glb")}.get(output_type or "")
         if media is None or self.ctx.storage is None:
             return output
         make, extension = media
@@ -101,6 +105,43 @@ def sample_wav(seconds: float = 1.0, rate: int = 16000) -> bytes:
         out.setframerate(rate)
         out.writeframes(frames)
     return buffer.getvalue()
+
+
+@lru_cache(maxsize=1)
+def sample_webm() -> bytes:
+    """A two-second 160×90 VP8 WebM (resources/media/sample.webm, made for this project)."""
+    return SAMPLE_VIDEO.read_bytes()
+
+
+@lru_cache(maxsize=1)
+def sample_glb() -> bytes:
+    """A binary glTF 2.0 model: a coloured tetrahedron (positions, per-vertex colours, indices)."""
+    points = [(0.0, 1.0, 0.0), (-0.9, -0.5, 0.5), (0.9, -0.5, 0.5), (0.0, -0.5, -1.0)]
+    colours = [(1.0, 0.6, 0.1, 1.0), (0.2, 0.6, 1.0, 1.0), (0.4, 0.9, 0.4, 1.0), (0.9, 0.3, 0.7, 1.0)]
+    faces = [0, 1, 2, 0, 2, 3, 0, 3, 1, 1, 3, 2]
+    positions = b"".join(struct.pack("<3f", *p) for p in points)
+    rgba = b"".join(struct.pack("<4f", *c) for c in colours)
+    indices = struct.pack(f"<{len(faces)}H", *faces)
+    indices += b"\0" * (-len(indices) % 4)
+    binary = positions + rgba + indices
+    views = [(0, len(positions)), (len(positions), len(rgba)), (len(positions) + len(rgba), len(faces) * 2)]
+    document = {
+        "asset": {"version": "2.0", "generator": "ai-flow mock mode"},
+        "scene": 0, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
+        "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "COLOR_0": 1}, "indices": 2}]}],
+        "buffers": [{"byteLength": len(binary)}],
+        "bufferViews": [{"buffer": 0, "byteOffset": offset, "byteLength": length} for offset, length in views],
+        "accessors": [
+            {"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3",
+             "min": [-0.9, -0.5, -1.0], "max": [0.9, 1.0, 0.5]},
+            {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC4"},
+            {"bufferView": 2, "componentType": 5123, "count": len(faces), "type": "SCALAR"},
+        ],
+    }
+    text = json.dumps(document, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 4)
+    body = struct.pack("<I4s", len(text), b"JSON") + text + struct.pack("<I4s", len(binary), b"BIN\0") + binary
+    return struct.pack("<4sII", b"glTF", 2, 12 + len(body)) + body
 
 
 @cache

@@ -4,17 +4,11 @@ import { useEffect, useState } from "react";
 import { api } from "./api/rest";
 import { connectSocket } from "./api/socket";
 import { Canvas } from "./components/Canvas";
-import { FlowLibraryDialog } from "./components/dialogs/FlowLibraryDialog";
-import { MaskEditor } from "./components/dialogs/MaskEditor";
-import { NodeHelpDialog } from "./components/dialogs/NodeHelpDialog";
-import { ReplicatePicker } from "./components/dialogs/ReplicatePicker";
-import { TextEditDialog } from "./components/dialogs/TextEditDialog";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header } from "./components/Header";
-import { HelpModal } from "./components/HelpModal";
+import { Dialogs } from "./components/lazyParts";
 import { Gear, HelpIcon } from "./components/icons";
 import { Palette } from "./components/Palette";
-import { SettingsModal } from "./components/SettingsModal";
 import { SidePane } from "./components/SidePane";
 import { Toasts } from "./components/Toasts";
 import { useShortcuts } from "./components/useShortcuts";
@@ -51,6 +45,7 @@ function Workspace() {
   const t = useT();
   const modal = usePrefs((s) => s.modal);
   const set = usePrefs((s) => s.set);
+  const showMinimap = usePrefs((s) => s.showMinimap);
   useShortcuts();
   return (
     <>
@@ -59,20 +54,15 @@ function Workspace() {
         <Palette />
         <main className="canvas-area">
           <ErrorBoundary><Canvas /></ErrorBoundary>
+          {/* inside the canvas area: never over the side pane or the palette; above the minimap */}
+          <div className={`floating-buttons ${showMinimap ? "above-minimap" : ""}`}>
+            <button type="button" className="round-btn help-button" title={t("Help")} onClick={() => set({ modal: modal === "help" ? null : "help" })} data-testid="open-help"><HelpIcon size={18} /></button>
+            <button type="button" className="round-btn config-button" title={t("Settings")} onClick={() => set({ modal: "settings" })} data-testid="open-settings"><Gear size={18} /></button>
+          </div>
         </main>
         <SidePane />
       </div>
-      <div className="floating-buttons">
-        <button type="button" className="round-btn help-button" title={t("Help")} onClick={() => set({ modal: modal === "help" ? null : "help" })} data-testid="open-help"><HelpIcon size={18} /></button>
-        <button type="button" className="round-btn config-button" title={t("Settings")} onClick={() => set({ modal: "settings" })} data-testid="open-settings"><Gear size={18} /></button>
-      </div>
-      {modal === "settings" && <SettingsModal />}
-      {modal === "help" && <HelpModal />}
-      <TextEditDialog />
-      <NodeHelpDialog />
-      <ReplicatePicker />
-      <MaskEditor />
-      <FlowLibraryDialog />
+      <Dialogs />
     </>
   );
 }
@@ -97,7 +87,7 @@ export function App() {
       setIncomplete(!complete);
       stopAutosave = startAutosave();
       stopKeepingRuns = startKeepingRuns();
-      connectSocket();
+      void connectSocket();
       setReady(true);
       document.getElementById("loading-screen")?.remove();
     });

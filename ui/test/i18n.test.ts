@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { en } from "../src/i18n/en";
-import { fr } from "../src/i18n/fr";
+import { en as shell } from "../src/i18n/en";
+import { enNodes } from "../src/i18n/enNodes";
+import { fr as frShell } from "../src/i18n/fr";
+import { frNodes } from "../src/i18n/frNodes";
 import { LANGUAGES, type Language } from "../src/i18n/languages";
 
 /** Brand names read the same in every language (English is the fallback). */
 const SAME_EVERYWHERE = new Set(["DeepSeek", "OpenRouter"]);
-const tables: Record<Language, Record<string, string>> = { en, fr };
+const en = { ...enNodes, ...shell };
+const tables: Record<Language, Record<string, string>> = { en, fr: { ...frNodes, ...frShell } };
 
 describe("translations", () => {
   for (const language of Object.keys(LANGUAGES) as Language[]) {

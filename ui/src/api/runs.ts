@@ -1,5 +1,5 @@
 /** Starting runs (the flow on screen, one node, a past run again), following one, stopping them. */
-import { translate } from "../i18n";
+import { fieldLabel, translate } from "../i18n";
 import { flowJsonFile } from "../model/flowJson";
 import { newRunId } from "../model/ids";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
@@ -11,7 +11,14 @@ import { liveSocket } from "./socket";
 const t = (key: string, vars?: Record<string, string | number>) => translate(usePrefs.getState().language, key, vars);
 
 function reportMissing(problems: { label: string; fields: string[]; node: string }[]) {
-  const lines = problems.flatMap((p) => [`${t("Node")}: ${translate(usePrefs.getState().language, p.label)} (${p.node})`, `${t("MissingFields")}: ${p.fields.join(", ")}`]);
+  const language = usePrefs.getState().language;
+  const nodes = selectCurrentTab(useFlow.getState()).nodes;
+  const labelOf = (node: string, name: string) => {
+    const field = nodes.find((n) => n.id === node)?.data.config?.fields?.find((f) => f.name === name);
+    return fieldLabel(language, field ?? { name });
+  };
+  const lines = problems.flatMap((p) => [`${t("Node")}: ${translate(language, p.label)} (${p.node})`,
+    `${t("MissingFields")}: ${p.fields.map((name) => labelOf(p.node, name)).join(", ")}`]);
   toast.error(t("MissingFieldsMessage"), { title: t("MissingFieldsMessage"), lines });
 }
 

@@ -1,8 +1,9 @@
 /** The single Socket.IO connection: state for the header indicator, run events into the store; on each
  * connect the runs of this page are joined again (runJoin.ts). Starting and stopping runs: runs.ts. */
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { create } from "zustand";
 import { translate } from "../i18n";
+import { readableMessage } from "../i18n/messages";
 import { resolveLargeOutputs } from "./largeOutputs";
 import { joinRun, joinRuns } from "./runJoin";
 import { useFlow, type RunEventName } from "../store/flowStore";
@@ -26,7 +27,7 @@ function onRunEvent(event: RunEventName, payload: unknown) {
     resolveLargeOutputs(data, tabId).catch(() => toast.error(t("largeOutputUnavailable")));
   }
   if (outcome.error && event === "error" && !(payload as { instanceName?: string }).instanceName) {
-    toast.error(outcome.error.message, { title: outcome.error.node ? `${t("Error")} · ${outcome.error.node}` : t("Error") });
+    toast.error(readableMessage(usePrefs.getState().language, outcome.error.message), { title: outcome.error.node ? `${t("Error")} · ${outcome.error.node}` : t("Error") });
   }
 }
 
@@ -36,9 +37,20 @@ function sendAppConfig(s: Socket) {
   if (Object.keys(filled).length) s.emit("update_app_config", filled);
 }
 
-/** Open the connection once (same origin, path /socket.io); socket.io reconnects by itself. */
-export function connectSocket(): Socket {
-  if (socket) return socket;
+let opening: Promise<Socket> | null = null;
+
+/** Open the connection once (same origin, path /socket.io); socket.io reconnects by itself. The client library is
+ * loaded here, after the first screen (its own chunk). */
+export function connectSocket(): Promise<Socket> {
+  if (socket) return Promise.resolve(socket);
+  opening ??= import("socket.io-client").then(({ io }) => {
+    opening = null;
+    return socket ?? open(io);
+  });
+  return opening;
+}
+
+function open(io: typeof import("socket.io-client").io): Socket {
   const s = io({ path: "/socket.io", transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
   socket = s;
   s.on("connect", () => {
@@ -73,7 +85,7 @@ export function connectSocket(): Socket {
 export function reconnectSocket() {
   socket?.disconnect();
   socket = null;
-  connectSocket();
+  void connectSocket();
 }
 
 export function emitAppConfig(): boolean {

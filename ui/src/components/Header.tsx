@@ -1,6 +1,6 @@
 /** Top bar: logo, flow tabs, history and layout tools, theme, connection state, Run all / Stop. */
 import { useReactFlow } from "@xyflow/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { runAll, stopRuns } from "../api/runs";
 import { useConnection } from "../api/socket";
 import { useT } from "../i18n";
@@ -59,8 +59,14 @@ function Tabs() {
   const [editing, setEditing] = useState<number | null>(null);
   const [draft, setDraft] = useState("");
   const busyTabs = new Set(Object.values(runs).map((r) => r.tabId));
+  const list = useRef<HTMLDivElement>(null);
+  // the tab on screen is always in sight in the scrolling list
+  useEffect(() => {
+    list.current?.querySelector<HTMLElement>(".tab.active")?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [current, tabs.length]);
   return (
-    <div className="tabs" role="tablist" data-testid="flow-tabs">
+    <div className="tabs" data-testid="flow-tabs">
+      <div className="tab-list" role="tablist" ref={list}>
       {tabs.map((tab, index) => {
         const label = (tab.metadata?.name as string) || (tab.metadata as { name?: string })?.name || `${t("Flow")} ${index + 1}`;
         const active = index === current;
@@ -86,6 +92,7 @@ function Tabs() {
           </div>
         );
       })}
+      </div>
       <button type="button" className="tab-add" title={t("AddTab")} data-testid="tab-add" onClick={() => flow().addTab(undefined, true)}><Plus size={15} /></button>
     </div>
   );
@@ -119,14 +126,14 @@ export function Header() {
     <header className="app-header">
       <div className="brand">
         <img src="/logo.svg" alt="" width={28} height={28} />
-        <span>AI-Flow</span>
+        <span className="hide-phone">AI-Flow</span>
       </div>
       <Tabs />
       <div className="header-tools">
         <button type="button" className="icon-btn" title={`${t("Undo")} (Ctrl+Z)`} disabled={!canUndo} onClick={() => flow().undo()} data-testid="undo"><Undo size={16} /></button>
         <button type="button" className="icon-btn" title={`${t("Redo")} (Ctrl+Shift+Z)`} disabled={!canRedo} onClick={() => flow().redo()} data-testid="redo"><Redo size={16} /></button>
         <button type="button" className="icon-btn" title={`${t("AutoLayout")} (Shift+L)`} onClick={() => { flow().autoLayout(); setTimeout(() => rf.fitView({ padding: 0.15, maxZoom: 1, duration: 300 }), 50); }} data-testid="auto-layout"><Layout size={16} /></button>
-        <button type="button" className="icon-btn" title={theme === "dark" ? t("ThemeLight") : t("ThemeDark")} data-testid="theme-toggle"
+        <button type="button" className="icon-btn hide-phone" title={theme === "dark" ? t("ThemeLight") : t("ThemeDark")} data-testid="theme-toggle"
           onClick={() => setTheme(theme === "dark" ? "light" : "dark")}>{theme === "dark" ? <Sun size={16} /> : <Moon size={16} />}</button>
         <ConnectionIndicator />
         {active.length > 0 && (

@@ -1,5 +1,6 @@
 /** A centred dialog over a dimmed page; Escape or a click outside closes it. */
 import { useEffect, type ReactNode } from "react";
+import { useModalHost } from "../store/modalHost";
 import { Close } from "./icons";
 
 export function Modal({ title, onClose, children, wide, testId, footer }: {
@@ -11,7 +12,7 @@ export function Modal({ title, onClose, children, wide, testId, footer }: {
     return () => window.removeEventListener("keydown", onKey, true);
   }, [onClose]);
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="modal-backdrop" ref={useModalHost.getState().setHost} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className={`modal ${wide === "full" ? "full" : wide ? "wide" : ""}`} role="dialog" aria-modal="true" data-testid={testId}>
         <div className="modal-head">
           <h2>{title}</h2>

@@ -5,7 +5,7 @@ import { translate, useLanguage, useT } from "../i18n";
 import type { NodeConfig } from "../model/types";
 import { freeSpot } from "../model/layout";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
-import { usePrefs } from "../store/prefs";
+import { isNarrowScreen, usePrefs } from "../store/prefs";
 import { ChevronDown, ChevronLeft, ChevronRight, Grip, NodeIcon, Search } from "./icons";
 
 export const DRAG_MIME = "application/aiflow-node";
@@ -54,7 +54,14 @@ function useAddAtCentre() {
     const nodes = selectCurrentTab(useFlow.getState()).nodes;
     const spot = freeSpot(nodes, { x: position.x - 190, y: position.y - 100 });
     useFlow.getState().addNode(payload.type, spot, { data: payload.data, config: payload.config });
+    if (isNarrowScreen()) usePrefs.getState().set({ paletteOpen: false });  // the drawer covers the canvas
   };
+}
+
+/** A touch screen cannot drag HTML5 drag-and-drop items: a tap adds the node instead. */
+function isTouchTap(event: { nativeEvent: Event }): boolean {
+  const pointer = event.nativeEvent as PointerEvent;
+  return pointer.pointerType === "touch" || pointer.pointerType === "pen";
 }
 
 function Item({ config, onAdd }: { config: NodeConfig; onAdd: (p: PaletteItemPayload) => void }) {
@@ -65,6 +72,7 @@ function Item({ config, onAdd }: { config: NodeConfig; onAdd: (p: PaletteItemPay
     <div className="palette-item sidebar-dnd-node" id={type} draggable tabIndex={0} role="button" data-testid={`palette-item-${type}`}
       title={config.helpMessage ? t(config.helpMessage) : undefined}
       onDragStart={(e) => { e.dataTransfer.setData(DRAG_MIME, JSON.stringify(payload)); e.dataTransfer.effectAllowed = "move"; }}
+      onClick={(e) => isTouchTap(e) && onAdd(payload)}
       onDoubleClick={() => onAdd(payload)} onKeyDown={(e) => e.key === "Enter" && onAdd(payload)}>
       <NodeIcon name={config.icon} label={t(config.nodeName)} size={24} />
       <span className="palette-label">{t(config.nodeName)}</span>
@@ -132,11 +140,12 @@ export function Palette() {
                       <ChevronDown size={12} className={shortcutsOpen ? "" : "rot"} /> {t("PopularModels")}
                     </button>
                     {shortcutsOpen && (q ? shortcutMatches : shortcutMatches.slice(0, SHOWN_SHORTCUTS)).map(([label, id], index) => {
-                      const payload: PaletteItemPayload = { type: "replicate", config: { nodeName: id } };
+                      const payload: PaletteItemPayload = { type: "replicate", config: { nodeName: id }, data: { autoLoad: true } };
                       return (
                         <div key={id} className="shortcut" id={`subnode-replicate-${index}`} draggable tabIndex={0} role="button" title={id}
                           data-testid={`palette-shortcut-${id}`}
                           onDragStart={(e) => { e.dataTransfer.setData(DRAG_MIME, JSON.stringify(payload)); e.dataTransfer.effectAllowed = "move"; }}
+                          onClick={(e) => isTouchTap(e) && add(payload)}
                           onDoubleClick={() => add(payload)} onKeyDown={(e) => e.key === "Enter" && add(payload)}>
                           <span className="tree" />{label}
                         </div>

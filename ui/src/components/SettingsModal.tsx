@@ -1,7 +1,7 @@
 /** Settings: API keys (this browser only), server app parameters, display (theme, language, minimap, palette). */
 import { useState } from "react";
 import { emitAppConfig, reconnectSocket } from "../api/socket";
-import { LANGUAGES, translate, useLanguage, useT, type Language } from "../i18n";
+import { humanize, LANGUAGES, translate, useLanguage, useT, type Language } from "../i18n";
 import { useFlow } from "../store/flowStore";
 import { APP_CONFIG_KEYS, usePrefs, type ParameterSections } from "../store/prefs";
 import { toast } from "../store/toasts";
@@ -15,6 +15,7 @@ const APP_LABELS: Record<string, [string, boolean]> = {
 
 function ApiKeys({ onDone }: { onDone: () => void }) {
   const t = useT();
+  const language = useLanguage();
   const stored = usePrefs((s) => s.parameters);
   const [draft, setDraft] = useState<ParameterSections>(structuredClone(stored));
   const set = (section: string, key: string, value: unknown) =>
@@ -33,7 +34,7 @@ function ApiKeys({ onDone }: { onDone: () => void }) {
           <legend>{t(`sections.${section}`)}</legend>
           {Object.entries(keys).map(([key, detail]) => (
             <label key={key} className="setting">
-              <span>{t(`parameters.${section}.${key}`) === `parameters.${section}.${key}` ? key : t(`parameters.${section}.${key}`)}</span>
+              <span>{t(`parameters.${section}.${key}`) === `parameters.${section}.${key}` ? humanize(language, key) : t(`parameters.${section}.${key}`)}</span>
               {detail.type === "boolean" ? (
                 <input type="checkbox" checked={Boolean(detail.value)} onChange={(e) => set(section, key, e.target.checked)} />
               ) : (

@@ -1,5 +1,5 @@
 /** Right pane: the flow as JSON (import, export, clear), the selected node's form and output, the flow's run history. */
-import { useMemo, useRef, useState } from "react";
+import { Suspense, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { runNode } from "../api/runs";
 import { useT } from "../i18n";
@@ -10,7 +10,7 @@ import { useDialogs } from "../store/dialogs";
 import { usePrefs } from "../store/prefs";
 import { toast } from "../store/toasts";
 import { FieldList } from "./fields/FieldList";
-import { HistoryView } from "./HistoryView";
+import { HistoryView } from "./lazyParts";
 import { exportFlow, importFlowFile } from "./flowFile";
 import { saveToServer } from "./flowLibrary";
 import { ChevronLeft, ChevronRight, CloudUp, CopyIcon, DownloadIcon, Eraser, FolderOpen, NodeIcon, Play, Spinner, Trash, UploadIcon } from "./icons";
@@ -134,7 +134,7 @@ export function SidePane() {
             <button type="button" className={tab === "current" ? "active" : ""} onClick={() => set({ sidePaneTab: "current" })} data-testid="side-tab-current">{t("currentNodeView")}</button>
             <button type="button" className={tab === "history" ? "active" : ""} onClick={() => set({ sidePaneTab: "history" })} data-testid="side-tab-history">{t("HistoryView")}</button>
           </div>
-          {tab === "json" ? <JsonView /> : tab === "current" ? <CurrentNode /> : <HistoryView />}
+          {tab === "json" ? <JsonView /> : tab === "current" ? <CurrentNode /> : <Suspense fallback={null}><HistoryView /></Suspense>}
         </aside>
       )}
     </>

@@ -1,12 +1,16 @@
 /** Notifications at the top centre. */
+import { createPortal } from "react-dom";
+import { useModalHost } from "../store/modalHost";
 import { useToasts } from "../store/toasts";
 import { Close } from "./icons";
 
 export function Toasts() {
   const toasts = useToasts((s) => s.toasts);
   const dismiss = useToasts((s) => s.dismiss);
-  return (
-    <div className="toasts" aria-live="polite">
+  // with a dialog open, the toasts take their place in its backdrop, above the dialog
+  const host = useModalHost((s) => s.host);
+  const list = (
+    <div className={`toasts ${host ? "in-dialog" : ""}`} aria-live="polite">
       {toasts.map((toast) => (
         <div key={toast.id} className={`toast ${toast.kind}`} role={toast.kind === "error" ? "alert" : "status"} data-testid={`toast-${toast.kind}`}>
           <div className="toast-text">
@@ -23,4 +27,5 @@ export function Toasts() {
       ))}
     </div>
   );
+  return host ? createPortal(list, host) : list;
 }

@@ -101,6 +101,10 @@ export const en: Record<string, string> = {
   sc_undo: "Undo", sc_redo: "Redo", sc_copy: "Copy the selected nodes", sc_paste: "Paste nodes (also in another tab)",
   sc_duplicate: "Duplicate the selected nodes", sc_export: "Export the flow as JSON", sc_layout: "Tidy the layout", sc_selectall: "Select every node",
   sc_help: "Show this help",
+  // API keys
+  ApiKey: "API key", MissingApiKey: "{label} is missing: add it in Settings → API keys.",
+  ReplicateKeyMissing: "Add your Replicate API key in Settings → API keys to browse and load Replicate models.",
+  OpenApiKeys: "Open Settings → API keys",
   // misc
   SomethingWentWrong: "Something went wrong with this flow.", Reload: "Reload", Error: "Error", Close: "Close",
   // output cache, run fresh, stopped and re-running outputs, closed tabs

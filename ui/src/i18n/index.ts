@@ -1,12 +1,15 @@
 /** Translation: t(key, vars) in the chosen language, English next, else a readable form of the key. */
 import { usePrefs } from "../store/prefs";
-import { en } from "./en";
-import { fr } from "./fr";
+import { en as enShell } from "./en";
+import { enNodes } from "./enNodes";
+import { fr as frShell } from "./fr";
+import { frNodes } from "./frNodes";
 
 import type { Language } from "./languages";
 
 export { LANGUAGES, type Language } from "./languages";
-const tables: Record<Language, Record<string, string>> = { en, fr };
+const en: Record<string, string> = { ...enNodes, ...enShell };
+const tables: Record<Language, Record<string, string>> = { en, fr: { ...frNodes, ...frShell } };
 
 export function has(key: string): boolean {
   return key in en;
@@ -25,6 +28,14 @@ export function humanize(language: Language, key: string): string {
   const words = key.replace(/[_-]+/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** The label of a field of a node's form, as the form shows it. */
+export function fieldLabel(language: Language, field: { name: string; label?: string | null }): string {
+  return humanize(language, field.label ?? field.name);
+}
+
+/** Every language's table (for tests of coverage). */
+export const TABLES = tables;
 
 export function useT() {
   const language = usePrefs((s) => s.language);

@@ -46,6 +46,13 @@ interface PrefsState {
   set: (patch: Partial<Pick<PrefsState, "paletteOpen" | "sidePaneOpen" | "sidePaneTab" | "modal" | "settingsTab">>) => void;
 }
 
+/** Phones and small tablets: the palette and the side pane are drawers over the canvas (styles.css, same width). */
+export const NARROW_SCREEN_QUERY = "(max-width: 900px)";
+
+export function isNarrowScreen(): boolean {
+  return typeof window !== "undefined" && typeof window.matchMedia === "function" && window.matchMedia(NARROW_SCREEN_QUERY).matches;
+}
+
 function initialLanguage(): Language {
   const stored = readString("i18nextLng");
   const guess = stored ?? (typeof navigator !== "undefined" ? navigator.language : "en");
@@ -93,7 +100,7 @@ export const usePrefs = create<PrefsState>((set, get) => ({
   hiddenNodes: readJson<string[]>("nodes_hidden", DEFAULT_HIDDEN_NODES),
   parameters: initialParameters(),
   appConfig: readJson<Record<string, string>>("appConfig", {}),
-  paletteOpen: true,
+  paletteOpen: !isNarrowScreen(),
   sidePaneOpen: false,
   sidePaneTab: "json",
   modal: null,

@@ -6,7 +6,7 @@ import { useDialogs } from "../../store/dialogs";
 import { toast } from "../../store/toasts";
 import { Spinner } from "../icons";
 import { Modal } from "../Modal";
-import { configureReplicateNode } from "../nodes/ReplicateNode";
+import { configureReplicateNode, isKeyMissing, ReplicateKeyMissing } from "../nodes/ReplicateNode";
 
 function ModelCard({ model, onPick }: { model: ReplicateModel; onPick: (id: string) => void }) {
   return (
@@ -33,11 +33,13 @@ export function ReplicatePicker() {
   const [loading, setLoading] = useState(false);
   const [filter, setFilter] = useState("");
   const [failed, setFailed] = useState(false);
+  const [keyMissing, setKeyMissing] = useState(false);
 
   useEffect(() => {
     if (!target) return;
     setLoading(true);
     setFailed(false);
+    setKeyMissing(false);
     Promise.allSettled([api.replicateCollections(), api.replicateModels()]).then(([cols, page]) => {
       if (cols.status === "fulfilled") setCollections(cols.value.results ?? []);
       if (page.status === "fulfilled") {
@@ -46,8 +48,11 @@ export function ReplicatePicker() {
         setHighlighted(page.value.highlighted ?? []);
       }
       if (cols.status === "rejected" && page.status === "rejected") {
-        setFailed(true);
-        toast.error(t("ReplicateCatalogueError"));
+        if (isKeyMissing(cols.reason) || isKeyMissing(page.reason)) setKeyMissing(true);
+        else {
+          setFailed(true);
+          toast.error(t("ReplicateCatalogueError"));
+        }
       }
       setLoading(false);
     });
@@ -70,7 +75,8 @@ export function ReplicatePicker() {
       }
       setCollection(slug);
     } catch (error) {
-      toast.error(`${t("ReplicateCatalogueError")} (${(error as Error).message})`);
+      if (isKeyMissing(error)) setKeyMissing(true);
+      else toast.error(`${t("ReplicateCatalogueError")} (${(error as Error).message})`);
     } finally {
       setLoading(false);
     }
@@ -78,13 +84,14 @@ export function ReplicatePicker() {
 
   const pick = async (modelId: string) => {
     close("replicate");
-    try { await configureReplicateNode(target.nodeId, modelId); } catch { /* toast shown */ }
+    try { await configureReplicateNode(target.nodeId, modelId); } catch { /* the node or a toast says why */ }
   };
 
   const match = (m: ReplicateModel) => !filter || `${m.owner}/${m.name} ${m.description ?? ""}`.toLowerCase().includes(filter.toLowerCase());
 
   return (
     <Modal title="Replicate" onClose={() => close("replicate")} wide="full" testId="replicate-picker">
+      {keyMissing ? <ReplicateKeyMissing testId="replicate-picker-key-missing" onOpen={() => close("replicate")} /> : (
       <div className="picker">
         <aside className="picker-side">
           <h4>{t("Collections")}</h4>
@@ -112,6 +119,7 @@ export function ReplicatePicker() {
           {cursor && <div className="center"><button type="button" className="btn" disabled={loading} onClick={() => openCollection(collection, cursor)}>{t("LoadMore")}</button></div>}
         </section>
       </div>
+      )}
     </Modal>
   );
 }

@@ -65,6 +65,7 @@ function TextArea({ field, value, onChange, nodeId }: WidgetProps) {
 }
 
 function NumberInput({ field, value, onChange }: WidgetProps) {
+  const t = useT();
   const [text, setText] = useState(value === undefined || value === null ? "" : String(value));
   useEffect(() => setText(value === undefined || value === null ? "" : String(value)), [value]);
   const commit = (raw: string) => {
@@ -78,7 +79,7 @@ function NumberInput({ field, value, onChange }: WidgetProps) {
     setText(String(number));
   };
   return (
-    <input className={`input ${NO_CANVAS}`} inputMode="decimal" value={text} placeholder={field.placeholder ?? ""}
+    <input className={`input ${NO_CANVAS}`} inputMode="decimal" value={text} placeholder={t(field.placeholder)}
       onChange={(e) => setText(e.target.value)} onBlur={(e) => commit(e.target.value)}
       onKeyDown={(e) => e.key === "Enter" && commit((e.target as HTMLInputElement).value)} data-testid={`field-${field.name}`} />
   );

@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { runNode } from "../../api/runs";
 import { useLanguage, useT } from "../../i18n";
+import { readableMessage } from "../../i18n/messages";
 import { inHandle, outHandle } from "../../model/fields";
 import { shownOutput } from "../../model/outputLook";
 import type { NodeData, NodeRunState } from "../../model/types";
@@ -33,6 +34,7 @@ export function formatDuration(seconds: number | undefined): string {
 
 export function StatusBadge({ id, state }: { id: string; state?: NodeRunState }) {
   const t = useT();
+  const language = useLanguage();
   const status = state?.status ?? "idle";
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -44,7 +46,7 @@ export function StatusBadge({ id, state }: { id: string; state?: NodeRunState })
   const active = status === "running" || status === "waiting";
   const elapsed = active && state?.startedAt ? (now - state.startedAt) / 1000 : state?.duration;
   return (
-    <span className={`status ${status}`} data-testid={`node-status-${id}`} data-status={status} title={state?.error ?? t(`status_${status}`)}>
+    <span className={`status ${status}`} data-testid={`node-status-${id}`} data-status={status} title={state?.error ? readableMessage(language, state.error) : t(`status_${status}`)}>
       {active ? <Spinner size={11} /> : <i className="dot" />}
       {t(`status_${status}`)}
       {elapsed !== undefined && (active || status === "done" || status === "failed") && <em>{formatDuration(elapsed)}</em>}
@@ -133,6 +135,7 @@ interface ShellProps {
 
 export function NodeShell({ id, data, selected, children, inputCount, outputCount, className = "", showOutput = true, headerExtra, onHeaderDoubleClick, hideTitle }: ShellProps) {
   const t = useT();
+  const language = useLanguage();
   const state = useRunState(id);
   const updateInternals = useUpdateNodeInternals();
   const config = data.config;
@@ -176,7 +179,7 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
       </div>
       <div className="node-band" />
       {state?.status === "failed" && state.error && (
-        <div className="node-error" data-testid={`node-error-${id}`} role="alert">{state.error}</div>
+        <div className="node-error" data-testid={`node-error-${id}`} role="alert">{readableMessage(language, state.error)}</div>
       )}
       {state?.status === "cancelled" && state.error && <div className="node-note">{state.error}</div>}
       {children}

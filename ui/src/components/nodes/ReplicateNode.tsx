@@ -1,7 +1,7 @@
 /** Replicate node: pick a model (catalogue or owner/name), turn its input schema into fields, then a generic form. */
 import type { NodeProps } from "@xyflow/react";
 import { useEffect, useRef, useState } from "react";
-import { api } from "../../api/rest";
+import { api, ApiError } from "../../api/rest";
 import { useT } from "../../i18n";
 import { modelDisplayName, schemaToFields } from "../../model/replicateSchema";
 import type { NodeData } from "../../model/types";
@@ -27,18 +27,42 @@ export async function configureReplicateNode(id: string, modelId: string): Promi
       inputNames: fields.map((f) => f.name), showHandlesNames: true, hasInputHandle: false,
     }, { model: `${model}:${version}`, nodeLoaded: true });
   } catch (error) {
-    const language = usePrefs.getState().language;
-    toast.error(`${translate(language, "ReplicateModelError", { model })} ${(error as Error).message}`);
+    // without a key the node says so itself (no toast); other failures are reported here
+    if (!isKeyMissing(error)) {
+      const language = usePrefs.getState().language;
+      toast.error(`${translate(language, "ReplicateModelError", { model })} ${(error as Error).message}`);
+    }
     throw error;
   }
+}
+
+/** The server answered that no Replicate key is known (neither the user's nor its own). */
+export function isKeyMissing(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401;
+}
+
+/** "Add your Replicate API key in Settings → API keys", with a button that opens that tab. */
+export function ReplicateKeyMissing({ testId, onOpen }: { testId: string; onOpen?: () => void }) {
+  const t = useT();
+  const setPrefs = usePrefs((s) => s.set);
+  return (
+    <div className="key-missing" role="status" data-testid={testId}>
+      <span>{t("ReplicateKeyMissing")}</span>
+      <button type="button" className="btn small outline nodrag" onClick={() => { onOpen?.(); setPrefs({ modal: "settings", settingsTab: "user" }); }}>
+        {t("OpenApiKeys")}
+      </button>
+    </div>
+  );
 }
 
 export function ReplicateNode(props: NodeProps) {
   const { id, data, selected } = props;
   const t = useT();
   const d = data as NodeData;
+  const preset = d.config?.nodeName ?? "";
   const [busy, setBusy] = useState(false);
-  const [draft, setDraft] = useState("");
+  const [keyMissing, setKeyMissing] = useState(false);
+  const [draft, setDraft] = useState(preset.includes("/") ? preset : "");
   const openPicker = useDialogs((s) => s.open);
   const loaded = Boolean(d.nodeLoaded) || (d.config?.fields?.length ?? 0) > 0;
   const started = useRef(false);
@@ -47,14 +71,24 @@ export function ReplicateNode(props: NodeProps) {
   const load = async (modelId: string) => {
     if (!modelId.includes("/")) return;
     setBusy(true);
-    try { await configureReplicateNode(id, modelId); } catch { /* toast shown */ } finally { setBusy(false); }
+    try {
+      await configureReplicateNode(id, modelId);
+      setKeyMissing(false);
+    } catch (error) {
+      setKeyMissing(isKeyMissing(error));
+    } finally {
+      setBusy(false);
+    }
   };
 
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    const preset = d.config?.nodeName ?? "";
-    if (!loaded && preset.includes("/")) void load(preset);
+    // a model picked in the palette loads once, when the node is added; a saved node waits for the user
+    if (d.autoLoad) {
+      useFlow.getState().updateNodeData(id, { autoLoad: undefined }, false);
+      if (!loaded && preset.includes("/")) void load(preset);
+    }
     // old saved nodes: fields present, no nodeLoaded flag
     if ((d.config?.fields?.length ?? 0) > 0 && !d.nodeLoaded) {
       const model = (d.model as string) || d.config.nodeName;
@@ -79,6 +113,7 @@ export function ReplicateNode(props: NodeProps) {
               onKeyDown={(e) => e.key === "Enter" && load(draft)} data-testid={`replicate-model-${id}`} />
             <button type="button" className="btn small" onClick={() => load(draft)} disabled={busy || !draft.includes("/")}>{t("Load")}</button>
           </div>
+          {keyMissing && <ReplicateKeyMissing testId={`replicate-key-missing-${id}`} />}
         </div>
       </NodeShell>
     );

@@ -4,7 +4,7 @@ import { useRef, useState } from "react";
 import { uploadFile } from "../../api/rest";
 import { useT } from "../../i18n";
 import { shownOutput } from "../../model/outputLook";
-import { guessType } from "../../model/outputType";
+import { fileExtension, guessType } from "../../model/outputType";
 import type { NodeData } from "../../model/types";
 import { useFlow } from "../../store/flowStore";
 import { readString, write } from "../../store/storage";
@@ -14,6 +14,40 @@ import { OutputView } from "../output/OutputView";
 import { NodeShell, RunButton, StatusBadge, useRunState } from "./NodeShell";
 
 const MAX_UPLOAD_MB = 300;
+
+/** What the File node knows of its file: the name, the media type, the size in bytes (unknown for a typed URL). */
+export interface FileInfo {
+  name: string;
+  type: string;
+  size?: number;
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+function infoOfUrl(url: string): FileInfo {
+  const path = url.split(/[?#]/)[0];
+  const name = decodeURIComponent(path.slice(path.lastIndexOf("/") + 1)) || url;
+  const extension = fileExtension(url, "");
+  return { name, type: extension ? extension.toUpperCase() : "" };
+}
+
+function FileInfoLine({ id, info }: { id: string; info: FileInfo }) {
+  return (
+    <div className="file-info" data-testid={`file-info-${id}`}>
+      <FileIcon size={14} />
+      <span className="file-name" title={info.name} data-testid={`file-name-${id}`}>{info.name}</span>
+      {info.type && <span className="chip-small" data-testid={`file-type-${id}`}>{info.type}</span>}
+      {info.size !== undefined && <span className="muted" data-testid={`file-size-${id}`}>{formatSize(info.size)}</span>}
+    </div>
+  );
+}
 
 export function FileNode({ id, data, selected }: NodeProps) {
   const t = useT();
@@ -26,9 +60,9 @@ export function FileNode({ id, data, selected }: NodeProps) {
   const [hint, setHint] = useState(readString("hasHintBeenHidden-file-upload") !== "true");
   const picker = useRef<HTMLInputElement>(null);
   const update = useFlow((s) => s.updateNodeData);
-  const setUrl = (url: string) => {
+  const setUrl = (url: string, fileInfo: FileInfo = infoOfUrl(url)) => {
     const type = guessType(url);
-    update(id, { fileUrl: url, outputData: url, lastRun: new Date().toISOString(), config: { ...d.config, outputType: type === "markdown" ? "fileUrl" : type } });
+    update(id, { fileUrl: url, fileInfo, outputData: url, lastRun: new Date().toISOString(), config: { ...d.config, outputType: type === "markdown" ? "fileUrl" : type } });
     setOpen(false);
   };
   const upload = async (file: File | undefined) => {
@@ -39,7 +73,7 @@ export function FileNode({ id, data, selected }: NodeProps) {
     }
     setBusy(true);
     try {
-      setUrl(await uploadFile(file, file.name));
+      setUrl(await uploadFile(file, file.name), { name: file.name, type: file.type || fileExtension(file.name, "").toUpperCase(), size: file.size });
     } catch (error) {
       toast.error(`${t("error.upload_failed")}: ${(error as Error).message}`);
     } finally {
@@ -81,6 +115,7 @@ export function FileNode({ id, data, selected }: NodeProps) {
           )}
         </div>
       )}
+      {typeof d.fileUrl === "string" && d.fileUrl && <FileInfoLine id={id} info={(d.fileInfo as FileInfo | undefined) ?? infoOfUrl(d.fileUrl)} />}
     </NodeShell>
   );
 }
