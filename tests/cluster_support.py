@@ -18,7 +18,7 @@ import redis
 
 from tests.runstore_support import PostgresServer, postgres_server  # noqa: F401 - the session fixture
 from tests.s3_fixtures import MotoS3, moto_s3  # noqa: F401 - the session fixture
-from tests.support import ROOT, ServerProcess, free_port
+from tests.support import NOWHERE, PROVIDER_URLS, ROOT, ServerProcess, free_port
 
 #: What every process of a test cluster gets unless a test says otherwise: mock providers, quick nodes.
 CLUSTER_DEFAULTS = {"USE_MOCK": "true", "MOCK_DELAY_MIN": "0.01", "MOCK_DELAY_MAX": "0.05"}
@@ -38,7 +38,7 @@ def redis_server_binary() -> str:
 def child_env(env: dict[str, str]) -> dict[str, str]:
     """The test process's environment without what would point a child elsewhere, plus `env`."""
     inherited = {key: value for key, value in os.environ.items() if not key.startswith(_NOT_INHERITED)}
-    return {**inherited, "PYTHONUNBUFFERED": "1", **env}
+    return {**inherited, "PYTHONUNBUFFERED": "1", **{name: NOWHERE for name in PROVIDER_URLS}, **env}
 
 
 def wait_until(ready: Callable[[], bool], proc: subprocess.Popen[bytes], what: str, log: Path,

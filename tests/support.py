@@ -19,6 +19,11 @@ import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Where a test server's providers are unless a test points them at a fake: a closed loopback port, so no
+#: test ever reaches the internet (OpenRouter's public model list, say).
+NOWHERE = "http://127.0.0.1:9"
+PROVIDER_URLS = ("OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "DEEPSEEK_BASE_URL", "OPENROUTER_BASE_URL",
+                 "REPLICATE_BASE_URL", "STABILITYAI_BASE_URL", "YOUTUBE_BASE_URL")
 
 
 def free_port() -> int:
@@ -44,7 +49,7 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "OPENAI", "ANTHROPIC"))}
         full_env.update({"PORT": str(self.port), "HOST": "127.0.0.1", "FLASK_SECRET_KEY": "test-secret",
-                         "PYTHONUNBUFFERED": "1"})
+                         "PYTHONUNBUFFERED": "1", **{name: NOWHERE for name in PROVIDER_URLS}})
         if tmp_path is not None:
             full_env.setdefault("LOCAL_STORAGE_FOLDER_NAME", str(tmp_path / "storage"))
         self._data_dir = None if tmp_path is not None else tempfile.mkdtemp(prefix="aiflow-data-")

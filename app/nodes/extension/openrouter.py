@@ -69,8 +69,8 @@ class ModelCatalogue:
 
     def refresh_soon(self, settings: Settings | None) -> None:
         """Start a background refresh if the list is stale and none is running (returns at once)."""
-        if settings is None or self._refreshing or time.monotonic() < self._next_refresh:
-            return
+        if settings is None or settings.use_mock or self._refreshing or time.monotonic() < self._next_refresh:
+            return  # mock mode (demos, tests) never calls a provider, OpenRouter's public list included
         self._refreshing = True
         self._next_refresh = time.monotonic() + RETRY_AFTER_S
         concurrency.spawn(self._refresh, settings)
