@@ -1,6 +1,7 @@
 """Start the server: patch for green threads first, then build the app and serve on HOST:PORT."""
 
 import os
+import sys
 
 from app import concurrency
 
@@ -9,6 +10,7 @@ concurrency.patch(os.environ.get("ASYNC_MODE") or "gevent")
 import logging  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.errors import ConfigError  # noqa: E402
 from app.lifecycle import before_serving  # noqa: E402
 from app.settings import load_settings  # noqa: E402
 from app.web.access import editor_url  # noqa: E402
@@ -20,7 +22,11 @@ def main() -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("werkzeug", "engineio", "socketio", "httpx", "httpx2", "httpcore", "urllib3", "botocore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ConfigError as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        sys.exit(2)
     logging.getLogger("server").info("Editor at %s (mode: %s%s)", editor_url(app),
                                      settings.async_mode, ", mock providers" if settings.use_mock else "")
     server = build_server(app, settings)

@@ -18,3 +18,7 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot make a working server; the message says what to set (shown at start, no traceback)."""

@@ -10,10 +10,11 @@ from app.cluster.registry import ClusterRegistry
 from app.cluster.sweeper import LostWorkerSweeper
 from app.engine.channel import EventSink
 from app.engine.scheduler import RunServices
+from app.errors import ConfigError
 from app.settings import Settings
 
 
-class ClusterConfigError(RuntimeError):
+class ClusterConfigError(ConfigError):
     """The settings cannot make a working cluster; the message says what to set."""
 
 

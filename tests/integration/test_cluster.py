@@ -5,6 +5,8 @@ failed; a killed web process's clients resume through the other; 500 runs all en
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -14,13 +16,13 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.cluster_support import Cluster, start_cluster  # noqa: F401 - the fixture
+from tests.cluster_support import Cluster, child_env, start_cluster  # noqa: F401 - the fixture
 from tests.fakes.fixtures import llm_fake, llm_fake_session  # noqa: F401 - the fake provider
 from tests.fakes.openai_api import script
 from tests.fakes.provider_server import FakeProviders
 from tests.runstore_support import postgres_server  # noqa: F401 - the fixture
 from tests.s3_fixtures import moto_s3  # noqa: F401 - the fixture
-from tests.support import FlowClient, node
+from tests.support import ROOT, FlowClient, node
 
 
 
@@ -185,3 +187,20 @@ def test_provider_concurrency_holds_across_workers(
     assert len(queued) == 1, "both calls ran at once on the two workers"
     ran_on = [i for i, worker in enumerate(cluster.workers) if "aiflow.execute_run" in worker.log()]
     assert ran_on == [0, 1], "the two runs did not go to two workers"
+
+
+@pytest.mark.parametrize("env, says", [
+    ({}, "REDIS_URL"),
+    ({"REDIS_URL": "redis://127.0.0.1:9/0", "FLASK_SECRET_KEY": ""}, "FLASK_SECRET_KEY"),
+    ({"REDIS_URL": "redis://127.0.0.1:9/0"}, "LOCAL_STORAGE_SHARED"),
+])
+def test_a_cluster_that_cannot_work_is_refused_with_the_reason(env: dict[str, str], says: str,
+                                                              tmp_path: Any) -> None:
+    """Several processes on a local storage folder each see only their own files: refused at start."""
+    full = child_env({"EXECUTOR": "queue", "FLASK_SECRET_KEY": "k", "PORT": "0", "DATA_DIR": str(tmp_path / "d"),
+                      **env})
+    if not full.get("FLASK_SECRET_KEY"):
+        full.pop("FLASK_SECRET_KEY")
+    done = subprocess.run([sys.executable, "server.py"], cwd=str(ROOT), env=full, capture_output=True, timeout=60)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert says in (done.stdout + done.stderr).decode(), done.stderr.decode()[-2000:]
