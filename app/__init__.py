@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
         uploads,
     )
     from app.web.wire import FastPacket
+    from app.web.socket_sink import SocketSinkModule
     from app.wiring import AppModule
 
     settings = settings or load_settings()
@@ -70,7 +71,12 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
                         max_http_buffer_size=settings.max_flow_bytes * 4 + 1_048_576,
                         logger=False, engineio_logger=False, serializer=FastPacket, manage_session=False,
                         message_queue=settings.redis_url)  # with REDIS_URL any process can emit to any client
-    injector = Injector([AppModule(settings, socketio), *modules])
+    cluster: list[Module] = []
+    if settings.executor == "queue":
+        from app.cluster.assembly import ClusterModule
+
+        cluster.append(ClusterModule())
+    injector = Injector([AppModule(settings), SocketSinkModule(socketio), *cluster, *modules])
     app.extensions["injector"] = injector
     app.extensions["settings"] = settings
 

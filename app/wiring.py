@@ -1,8 +1,8 @@
-"""Injector bindings: settings, storage, node registry, fetcher, event sink, run history, runs."""
+"""Injector bindings: settings, storage, node registry, fetcher, run database, runs (whoever assembles the app
+binds EventSink: Socket.IO in the server, nothing in a worker, the terminal in the CLI)."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from injector import Binder, Module, provider, singleton
 
@@ -16,7 +16,6 @@ from app.nodes.registry import ProcessorRegistry
 from app.runstore import RunDatabase
 from app.settings import Settings
 from app.storage.base import Storage
-from app.web.socket_sink import SocketIOSink
 
 
 def make_storage(settings: Settings) -> Storage:
@@ -31,9 +30,8 @@ def make_storage(settings: Settings) -> Storage:
 
 
 class AppModule(Module):
-    def __init__(self, settings: Settings, socketio: Any = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._socketio = socketio
 
     def configure(self, binder: Binder) -> None:
         binder.bind(Settings, to=self._settings, scope=singleton)
@@ -55,11 +53,6 @@ class AppModule(Module):
 
     @singleton
     @provider
-    def sink(self) -> EventSink:
-        return SocketIOSink(self._socketio)
-
-    @singleton
-    @provider
     def services(self, settings: Settings, registry: ProcessorRegistry, storage: Storage,
                  fetcher: Fetcher, database: RunDatabase) -> RunServices:
         return RunServices(settings=settings, registry=registry,
@@ -75,11 +68,7 @@ class AppModule(Module):
     @singleton
     @provider
     def runs(self, services: RunServices, sink: EventSink, database: RunDatabase) -> RunRegistry:
-        if services.settings.executor == "queue":
-            from app.cluster.assembly import cluster_registry
-
-            return cluster_registry(services.settings, services, sink, database.history)
-        return RunRegistry(services, sink, database.history)
+        return RunRegistry(services, sink, database.history)  # EXECUTOR=queue: app.cluster.assembly.ClusterModule
 
     @singleton
     @provider

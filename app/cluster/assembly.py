@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from injector import Module, provider, singleton
+
 from app.cluster import tasks
 from app.cluster.bus import RedisBus
 from app.cluster.registry import ClusterRegistry
 from app.cluster.sweeper import LostWorkerSweeper
 from app.engine.channel import EventSink
+from app.engine.runs import RunRegistry
 from app.engine.scheduler import RunServices
 from app.errors import ConfigError
+from app.runstore import RunDatabase
 from app.settings import Settings
 
 
@@ -39,3 +43,12 @@ def cluster_registry(settings: Settings, services: RunServices, sink: EventSink,
     bus = RedisBus(settings.redis_url or "", settings.run_stream_ttl_s)
     LostWorkerSweeper(bus, history).start()
     return ClusterRegistry(services, sink, history, bus, tasks.configure(settings), secret)
+
+
+class ClusterModule(Module):
+    """Injector bindings of a web process with EXECUTOR=queue (given to create_app after AppModule)."""
+
+    @singleton
+    @provider
+    def runs(self, services: RunServices, sink: EventSink, database: RunDatabase) -> RunRegistry:
+        return cluster_registry(services.settings, services, sink, database.history)

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.redis_url or generated:
         print("aiflow worker needs REDIS_URL and the FLASK_SECRET_KEY every web process uses.", file=sys.stderr)
         return 2
-    injector = Injector([AppModule(settings, socketio=None), WorkerBindings()])
+    injector = Injector([AppModule(settings), WorkerBindings()])
     tasks.configure(settings)
     tasks.executor = WorkerRuntime(settings, injector, secret).start()
     concurrency_n = args.concurrency or settings.worker_concurrency

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from injector import Binder, Module
+
+from app.engine.channel import EventSink
+
 
 class SocketIOSink:
     def __init__(self, socketio: Any) -> None:
@@ -12,3 +16,13 @@ class SocketIOSink:
 
     def emit(self, event: str, payload: dict[str, Any], to: str | None) -> None:
         self._server.emit(event, payload, to=to, namespace="/", ignore_queue=True)
+
+
+class SocketSinkModule(Module):
+    """Runs' events go to this server's Socket.IO sockets."""
+
+    def __init__(self, socketio: Any) -> None:
+        self._socketio = socketio
+
+    def configure(self, binder: Binder) -> None:
+        binder.bind(EventSink, to=SocketIOSink(self._socketio))

@@ -8,7 +8,7 @@ import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { toast } from "../store/toasts";
 import { Play, Redo, Spinner } from "./icons";
 import { merged, type Listing } from "./historyListing";
-import { formatDuration } from "./nodes/NodeShell";
+import { formatDuration } from "../model/format";
 
 /** The node-status look (styles.css `.status.<x>`) of each run status. */
 const LOOK: Record<string, string> = {

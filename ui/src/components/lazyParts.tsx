@@ -1,4 +1,4 @@
-/** Parts the first screen does not need, each in its own chunk, loaded when first shown (dialogs, history, Markdown). */
+/** Parts the first screen does not need, each in its own chunk, loaded when first shown (dialogs, history). */
 import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
 import { useDialogs } from "../store/dialogs";
 import { usePrefs } from "../store/prefs";
@@ -15,7 +15,6 @@ const ReplicatePicker = later(() => import("./dialogs/ReplicatePicker").then((m)
 const MaskEditor = later(() => import("./dialogs/MaskEditor").then((m) => m.MaskEditor));
 const FlowLibraryDialog = later(() => import("./dialogs/FlowLibraryDialog").then((m) => m.FlowLibraryDialog));
 export const HistoryView = later(() => import("./HistoryView").then((m) => m.HistoryView));
-const MarkdownView = later(() => import("./output/Markdown").then((m) => m.Markdown));
 
 function Loaded({ children }: { children: ReactNode }) {
   return <Suspense fallback={null}>{children}</Suspense>;
@@ -35,14 +34,5 @@ export function Dialogs() {
       {dialogs.mask && <MaskEditor />}
       {dialogs.library && <FlowLibraryDialog />}
     </Loaded>
-  );
-}
-
-/** Markdown output; the raw text shows while the renderer loads. */
-export function Markdown({ source }: { source: string }) {
-  return (
-    <Suspense fallback={<div className="plain">{source}</div>}>
-      <MarkdownView source={source} />
-    </Suspense>
   );
 }

@@ -175,3 +175,11 @@ export interface SerializedNode extends Record<string, unknown> {
   x?: number;
   y?: number;
 }
+
+/** What the editor needs of a run from GET /api/v1/runs/{id}. */
+export interface PastRun {
+  id: string;
+  endedAt?: string | null;
+  nodes: { name: string; status: string; duration?: number | null; output?: unknown; error?: string | null; cached?: boolean }[];
+  outputs?: Record<string, unknown>;
+}

@@ -13,7 +13,7 @@ import type { FlowState } from "./flow/types";
 export { SPECIAL_CONFIGS } from "./flow/configSlice";
 export { remapEdges } from "./flow/graphSlice";
 export { emptyTab, FLOW_VERSION, normaliseTabs } from "./flow/tabModel";
-export type { PastRun } from "./flow/pastRun";
+export type { PastRun } from "../model/types";
 export type { ClipboardContent, EventOutcome, FlowState, RunEventName, RunInfo } from "./flow/types";
 
 export const useFlow = create<FlowState>()((...a) => ({

@@ -6,6 +6,7 @@ import { runNode } from "../../api/runs";
 import { useLanguage, useT } from "../../i18n";
 import { readableMessage } from "../../i18n/messages";
 import { inHandle, outHandle } from "../../model/fields";
+import { formatDuration } from "../../model/format";
 import { shownOutput } from "../../model/outputLook";
 import type { NodeData, NodeRunState } from "../../model/types";
 import { useDialogs } from "../../store/dialogs";
@@ -23,13 +24,6 @@ export function useRunState(id: string): NodeRunState | undefined {
 /** Target handles of this node that have an edge. */
 export function useLinkedHandles(id: string): string[] {
   return useFlow(useShallow((s) => selectCurrentTab(s).edges.filter((e) => e.target === id).map((e) => e.targetHandle ?? inHandle(0))));
-}
-
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined) return "";
-  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
 export function StatusBadge({ id, state }: { id: string; state?: NodeRunState }) {

@@ -5,7 +5,7 @@ import { fileExtension, guessType, resolveType } from "../../model/outputType";
 import type { OutputType } from "../../model/types";
 import { CopyIcon, DownloadIcon, FileIcon, Minus, Plus } from "../icons";
 import { copyText } from "./clipboard";
-import { Markdown } from "../lazyParts";
+import { Markdown } from "./LazyMarkdown";
 
 interface Props {
   value: unknown;

@@ -1,14 +1,6 @@
 /** A run from the history shown on a tab as if it had just ended: node states, durations, errors, outputs. */
-import type { FlowTab, NodeData, NodeStatus } from "../../model/types";
+import type { FlowTab, NodeData, NodeStatus, PastRun } from "../../model/types";
 import { mapNode } from "./tabModel";
-
-/** What the editor needs of a run from GET /api/v1/runs/{id}. */
-export interface PastRun {
-  id: string;
-  endedAt?: string | null;
-  nodes: { name: string; status: string; duration?: number | null; output?: unknown; error?: string | null; cached?: boolean }[];
-  outputs?: Record<string, unknown>;
-}
 
 /** A stored node status as the canvas draws it; a node the run left unfinished did not run. */
 const SHOWN_AS: Record<string, NodeStatus> = {

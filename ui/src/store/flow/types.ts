@@ -1,9 +1,8 @@
 /** The shape of the editor's flow store, one interface per slice, and the slice creator type. */
 import type { Connection, EdgeChange, NodeChange } from "@xyflow/react";
 import type { StateCreator } from "zustand";
-import type { FlowEdge, FlowNode, FlowTab, NodeConfig, ServerFlowRef } from "../../model/types";
+import type { FlowEdge, FlowNode, FlowTab, NodeConfig, PastRun, ServerFlowRef } from "../../model/types";
 import type { ValidationReport } from "../../model/validation";
-import type { PastRun } from "./pastRun";
 
 export interface Snapshot {
   nodes: FlowNode[];
