@@ -1,6 +1,6 @@
 """Test helpers for the cluster: Debian's redis-server, PostgreSQL, moto's S3, web processes and run workers,
-each on a free loopback port in a temporary folder. A test module imports the fixtures it uses with the session
-fixtures they need: `from tests.cluster_support import moto_s3, postgres_server, start_cluster`."""
+each on a free loopback port in a temporary folder. Its fixtures (start_cluster, redis_server) and the session
+fixtures they need (postgres_server, moto_s3) are registered once for every test module in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.runstore_support import PostgresServer, postgres_server  # noqa: F401 - the session fixture
-from tests.s3_fixtures import MotoS3, moto_s3  # noqa: F401 - the session fixture
+from tests.runstore_support import PostgresServer
+from tests.s3_fixtures import MotoS3
 from tests.support import NOWHERE, PROVIDER_URLS, ROOT, ServerProcess, free_port
 
 #: What every process of a test cluster gets unless a test says otherwise: mock providers, quick nodes.
@@ -230,8 +230,8 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 @pytest.fixture
-def start_cluster(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer,  # noqa: F811
-                  moto_s3: MotoS3) -> Iterator[Callable[..., Cluster]]:  # noqa: F811
+def start_cluster(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer,
+                  moto_s3: MotoS3) -> Iterator[Callable[..., Cluster]]:
     """A factory: start_cluster(webs=2, workers=2, **env) -> a Cluster, stopped at the test's end."""
     clusters: list[Cluster] = []
 

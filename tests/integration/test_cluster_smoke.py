@@ -9,7 +9,6 @@ import requests
 from sqlalchemy import create_engine, text
 
 from tests.cluster_support import Cluster
-from tests.cluster_support import moto_s3, postgres_server, start_cluster  # noqa: F401 - fixtures
 from tests.support import FlowClient, node, run_end_of
 
 FLOW = [node("question#input-text", "input-text", inputText="Hello"),

@@ -9,7 +9,6 @@ from typing import Iterator
 
 import pytest
 
-from tests.runstore_support import postgres_server  # noqa: F401 - the session fixture
 from tests.runstore_support import Backend, PostgresServer, postgres_backend, sqlite_backend
 from tests.unit.test_runstore import *  # noqa: F401,F403 - every store test, run here per backend
 
@@ -32,7 +31,7 @@ def test_the_postgres_store_is_postgres(backend: Backend) -> None:
 
 
 def test_processes_starting_together_on_a_fresh_database_take_turns_to_migrate(
-        postgres_server: PostgresServer) -> None:  # noqa: F811
+        postgres_server: PostgresServer) -> None:
     url, drop = postgres_server.database()
     code = "import sys; from app.runstore import open_store; open_store(url=sys.argv[1]).close()"
     try:
