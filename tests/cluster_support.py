@@ -1,5 +1,6 @@
 """Test helpers for the cluster: Debian's redis-server, PostgreSQL, moto's S3, web processes and run workers,
-each on a free loopback port in a temporary folder."""
+each on a free loopback port in a temporary folder. Its fixtures (start_cluster, redis_server) and the session
+fixtures they need (postgres_server, moto_s3) are registered once for every test module in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import redis
 
-from tests.runstore_support import PostgresServer, postgres_server  # noqa: F401 - the session fixture
-from tests.s3_fixtures import MotoS3, moto_s3  # noqa: F401 - the session fixture
+from tests.runstore_support import PostgresServer
+from tests.s3_fixtures import MotoS3
 from tests.support import NOWHERE, PROVIDER_URLS, ROOT, ServerProcess, free_port
 
 #: What every process of a test cluster gets unless a test says otherwise: mock providers, quick nodes.
@@ -58,11 +60,15 @@ def end_process(proc: subprocess.Popen[bytes], grace: float = 15) -> None:
     """SIGTERM, then SIGKILL to its whole session when it has not exited within `grace` seconds."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(grace)
-            return
-        except subprocess.TimeoutExpired:
-            pass
+    wait_or_kill(proc, grace)
+
+
+def wait_or_kill(proc: subprocess.Popen[bytes], grace: float) -> None:
+    """Wait `grace` seconds for a process told to stop, then SIGKILL its whole session (what is left of it)."""
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        pass
     kill_session(proc)
 
 
@@ -105,7 +111,8 @@ class RedisServer:
 class WorkerProcess:
     """`python -m app.cluster.worker --concurrency N` with the cluster's environment; ready once it says so."""
 
-    READY_MARK = "ready"  # Celery logs "celery@<name> ready." once it consumes
+    READY_MARK = " ready."  # Celery logs "<name>@<host> ready." once it consumes
+    STOP_GRACE_S = 30.0
 
     def __init__(self, env: dict[str, str], folder: Path, concurrency: int = 20) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -131,7 +138,7 @@ class WorkerProcess:
         """SIGKILL: the worker dies mid-run, as when its machine goes away."""
         kill_session(self.proc)
 
-    def stop(self, grace: float = 30) -> None:
+    def stop(self, grace: float = STOP_GRACE_S) -> None:
         """SIGTERM (a warm shutdown: running runs finish or are handed back), SIGKILL after `grace`."""
         end_process(self.proc, grace)
 
@@ -152,20 +159,28 @@ class Cluster:
                     "DATABASE_URL": self.database_url, **s3.env(self.bucket),
                     "FLASK_SECRET_KEY": secrets.token_hex(32), **(env or {})}
         try:
-            for _ in range(webs):  # one after the other: the first one migrates the database
-                self.add_web()
+            self.add_web()  # the first one migrates the database; then the others and the workers together
             for _ in range(workers):
                 self.add_worker(wait=False)
+            with ThreadPoolExecutor(max_workers=max(webs - 1, 1)) as pool:
+                started = [pool.submit(ServerProcess, self.env, self._folder(f"web{i + 1}")) for i in range(1, webs)]
+            failures = [future.exception() for future in started if future.exception() is not None]
+            self.webs += [future.result() for future in started if future.exception() is None]
+            if failures:
+                raise failures[0]
             for worker in self.workers:
                 worker.wait_ready()
         except BaseException:
             self.stop()
             raise
 
-    def add_web(self) -> ServerProcess:
-        folder = self.folder / f"web{len(self.webs) + 1}"
+    def _folder(self, name: str) -> Path:
+        folder = self.folder / name
         folder.mkdir(parents=True, exist_ok=True)
-        web = ServerProcess(self.env, folder)
+        return folder
+
+    def add_web(self) -> ServerProcess:
+        web = ServerProcess(self.env, self._folder(f"web{len(self.webs) + 1}"))
         self.webs.append(web)
         return web
 
@@ -188,12 +203,17 @@ class Cluster:
         return "\n".join(parts)
 
     def processes(self) -> list[subprocess.Popen[bytes]]:
+        """Redis, the web processes and the workers."""
         return [self.redis.proc, *(web.proc for web in self.webs), *(worker.proc for worker in self.workers)]
 
     def stop(self) -> None:
-        """Workers first (SIGTERM, then SIGKILL), then the web processes, the database, Redis."""
+        """Workers first (SIGTERM to all, then SIGKILL to any still there after the grace), then the web
+        processes, the database, Redis."""
         for worker in self.workers:
-            worker.stop()
+            if worker.proc.poll() is None:
+                worker.proc.send_signal(signal.SIGTERM)
+        for worker in self.workers:
+            wait_or_kill(worker.proc, WorkerProcess.STOP_GRACE_S)
         for web in self.webs:
             web.stop()
         try:
@@ -210,8 +230,8 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 @pytest.fixture
-def start_cluster(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer,  # noqa: F811
-                  moto_s3: MotoS3) -> Iterator[Callable[..., Cluster]]:  # noqa: F811
+def start_cluster(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer,
+                  moto_s3: MotoS3) -> Iterator[Callable[..., Cluster]]:
     """A factory: start_cluster(webs=2, workers=2, **env) -> a Cluster, stopped at the test's end."""
     clusters: list[Cluster] = []
 

@@ -9,7 +9,10 @@ from typing import Any, Callable
 
 import pytest
 
+from tests.cluster_support import redis_server, start_cluster  # noqa: F401 - fixtures for every test module
 from tests.fakes.provider_server import FakeProviders, build
+from tests.runstore_support import postgres_server  # noqa: F401 - one PostgreSQL for the whole session
+from tests.s3_fixtures import moto_s3  # noqa: F401 - one moto S3 server for the whole session
 from tests.support import FlowClient, ServerProcess
 
 # Apps built inside the test process keep their run history in a temporary folder, never in ./data.

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 
 from app.runstore.store import RunStore
 from app.settings import Settings
@@ -17,6 +17,8 @@ from app.settings import Settings
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "runs.sqlite3"
+#: PostgreSQL advisory lock held while migrating: web processes and workers that start together take turns.
+MIGRATION_LOCK = 0x41F10_0001
 
 
 def database_url(settings: Settings) -> str:
@@ -58,6 +60,8 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # released when this transaction ends
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

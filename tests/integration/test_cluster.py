@@ -16,12 +16,10 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.cluster_support import Cluster, child_env, start_cluster  # noqa: F401 - the fixture
+from tests.cluster_support import Cluster, child_env
 from tests.fakes.fixtures import llm_fake, llm_fake_session  # noqa: F401 - the fake provider
 from tests.fakes.openai_api import script
 from tests.fakes.provider_server import FakeProviders
-from tests.runstore_support import postgres_server  # noqa: F401 - the fixture
-from tests.s3_fixtures import moto_s3  # noqa: F401 - the fixture
 from tests.support import ROOT, FlowClient, node
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from tests.cluster_support import RedisServer, end_process, kill_session
-from tests.cluster_support import moto_s3, postgres_server  # noqa: F401 - session fixtures
 from tests.runstore_support import PostgresServer
 from tests.s3_fixtures import MotoS3
 
@@ -47,7 +46,7 @@ def test_two_redis_servers_are_apart(tmp_path: Path) -> None:
         second.stop()
 
 
-def test_postgres_gives_a_fresh_database_and_drops_it(postgres_server: PostgresServer) -> None:  # noqa: F811
+def test_postgres_gives_a_fresh_database_and_drops_it(postgres_server: PostgresServer) -> None:
     url, drop = postgres_server.database()
     engine = create_engine(url)
     with engine.connect() as connection:
@@ -69,7 +68,7 @@ def test_postgres_server_stops_and_removes_its_folder() -> None:
     assert not root.exists()
 
 
-def test_moto_bucket_takes_objects(moto_s3: MotoS3) -> None:  # noqa: F811
+def test_moto_bucket_takes_objects(moto_s3: MotoS3) -> None:
     bucket = moto_s3.new_bucket()
     moto_s3.client.put_object(Bucket=bucket, Key="a.txt", Body=b"hello")
     assert moto_s3.keys(bucket) == ["a.txt"]

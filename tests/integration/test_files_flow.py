@@ -18,7 +18,7 @@ from tests.integration.files_support import (
     run_outputs,
     upload,
 )
-from tests.s3_fixtures import MotoS3, moto_s3  # noqa: F401  (fixture)
+from tests.s3_fixtures import MotoS3
 from tests.support import FlowClient, ServerProcess, node
 
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.integration.files_support import upload
-from tests.s3_fixtures import MotoS3, moto_s3  # noqa: F401  (fixture)
+from tests.s3_fixtures import MotoS3
 from tests.support import ServerProcess
 
 

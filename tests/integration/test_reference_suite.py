@@ -14,8 +14,6 @@ import pytest
 import requests
 
 from tests.cluster_support import Cluster
-from tests.runstore_support import postgres_server  # noqa: F401 - the cluster's database
-from tests.s3_fixtures import moto_s3  # noqa: F401 - the cluster's bucket
 from tests.support import FlowClient, ServerProcess
 
 PARAMETERS = {"openaiApiKey": "apiKey"}

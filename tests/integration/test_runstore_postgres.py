@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from tests.runstore_support import postgres_server  # noqa: F401 - the session fixture
 from tests.runstore_support import Backend, PostgresServer, postgres_backend, sqlite_backend
 from tests.unit.test_runstore import *  # noqa: F401,F403 - every store test, run here per backend
 
@@ -27,3 +28,15 @@ def test_the_postgres_store_is_postgres(backend: Backend) -> None:
     assert backend.store.engine.dialect.name in ("sqlite", "postgresql")
     if backend.store.engine.dialect.name == "postgresql":
         assert backend.store.engine.url.drivername == "postgresql+psycopg"
+
+
+def test_processes_starting_together_on_a_fresh_database_take_turns_to_migrate(
+        postgres_server: PostgresServer) -> None:
+    url, drop = postgres_server.database()
+    code = "import sys; from app.runstore import open_store; open_store(url=sys.argv[1]).close()"
+    try:
+        procs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE) for _ in range(4)]
+        outcomes = [(proc.communicate(timeout=60)[1], proc.returncode) for proc in procs]
+        assert [err.decode()[-500:] for err, code in outcomes if code] == []
+    finally:
+        drop()

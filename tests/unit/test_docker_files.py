@@ -125,3 +125,16 @@ def test_nginx_is_sticky_and_keeps_sockets_and_event_streams_open() -> None:
     for body in (locations["/socket.io/"], events):
         seconds = int(re.search(r"proxy_read_timeout (\d+)s;", body).group(1))
         assert seconds >= 3600 and "proxy_buffering off;" in body
+
+
+def test_every_variable_given_to_web_and_worker_is_a_setting() -> None:
+    from app.settings import Settings
+
+    aliases = {field.alias for field in Settings.model_fields.values()}
+    services = compose_file()["services"]
+    for name in ("app", "web", "worker"):
+        unknown = set(services[name]["environment"]) - aliases
+        assert not unknown, (name, unknown)
+    health = " ".join(services["worker"]["healthcheck"]["test"])
+    module = re.search(r"celery -A (\S+)", health).group(1)
+    assert (ROOT / (module.replace(".", "/") + ".py")).is_file()

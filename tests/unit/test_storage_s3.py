@@ -14,7 +14,7 @@ import requests
 from app.errors import UserError
 from app.settings import Settings
 from app.storage.s3 import S3Storage
-from tests.s3_fixtures import MotoS3, moto_s3  # noqa: F401  (fixture)
+from tests.s3_fixtures import MotoS3
 
 
 @functools.lru_cache(maxsize=None)
