@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from injector import Module, provider, singleton
@@ -22,6 +23,13 @@ class ClusterConfigError(ConfigError):
     """The settings cannot make a working cluster; the message says what to set."""
 
 
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def check(settings: Settings) -> str:
     """The secret shared by every process; ClusterConfigError when something a cluster needs is missing."""
     if not settings.redis_url:
@@ -30,6 +38,10 @@ def check(settings: Settings) -> str:
     if generated:
         raise ClusterConfigError("EXECUTOR=queue needs FLASK_SECRET_KEY, the same in every web process and worker "
                                  "(run parameters are sealed with it on their way to the workers).")
+    if not _loopback(settings.host) and not settings.auth_token:
+        raise ClusterConfigError(
+            "EXECUTOR=queue off loopback needs AUTH_TOKEN, the same in every web process: a generated token differs "
+            "per process, so a client sent to another replica would be refused.")
     if not settings.s3_enabled and not settings.local_storage_shared:
         raise ClusterConfigError(
             "EXECUTOR=queue with local file storage: workers and web processes would each see only their own "
