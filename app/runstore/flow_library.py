@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -11,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
+from app.runstore.cursors import decode_cursor, encode_cursor
 from app.runstore.models import SavedFlowRow, SavedFlowVersionRow
 from app.runstore.records import aware
 from app.runstore.redaction import strip_secrets
@@ -37,18 +37,6 @@ def _saved(row: SavedFlowRow, version: SavedFlowVersionRow | None = None) -> Sav
     return SavedFlow(id=row.id, name=row.name, created_at=aware(row.created_at),  # type: ignore[arg-type]
                      updated_at=aware(row.updated_at), latest_version=row.latest_version,  # type: ignore[arg-type]
                      version=version.version if version else None, flow=version.flow if version else None)
-
-
-def _cursor(flow: SavedFlow) -> str:
-    return base64.urlsafe_b64encode(f"{flow.updated_at.isoformat()}|{flow.id}".encode()).decode()
-
-
-def _after(cursor: str) -> tuple[datetime, str]:
-    try:
-        stamp, flow_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(stamp), flow_id
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError("invalid cursor") from exc
 
 
 class FlowLibrary:
@@ -115,14 +103,14 @@ class FlowLibrary:
         limit = max(1, min(limit, 200))
         query = select(SavedFlowRow).order_by(SavedFlowRow.updated_at.desc(), SavedFlowRow.id.desc()).limit(limit + 1)
         if cursor:
-            stamp, flow_id = _after(cursor)
+            stamp, flow_id = decode_cursor(cursor)
             query = query.where(or_(SavedFlowRow.updated_at < stamp,
                                     and_(SavedFlowRow.updated_at == stamp, SavedFlowRow.id < flow_id)))
         with Session(self.engine) as session:
             flows = [_saved(row) for row in session.scalars(query)]
         more = len(flows) > limit
         flows = flows[:limit]
-        return FlowPage(flows, _cursor(flows[-1]) if more else None)
+        return FlowPage(flows, encode_cursor(flows[-1].updated_at, flows[-1].id) if more else None)
 
     def delete(self, flow_id: str) -> bool:
         with Session(self.engine) as session, session.begin():

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-from datetime import datetime
-
 from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.orm import Session
 
+from app.runstore.cursors import decode_cursor, encode_cursor
 from app.runstore.models import EventRow, NodeRow, RunRow
 from app.runstore.records import EventRecord, NodeRecord, RunPage, RunRecord, aware
 
@@ -22,19 +20,6 @@ def _node_record(row: NodeRow) -> NodeRecord:
     return NodeRecord(node=row.node, status=row.status, started_at=aware(row.started_at),
                       ended_at=aware(row.ended_at), duration=row.duration, output=row.output, error=row.error,
                       cached=row.cached)
-
-
-def encode_cursor(row: RunRecord) -> str:
-    return base64.urlsafe_b64encode(f"{row.created_at.isoformat()}|{row.id}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    """The (created_at, id) a page continues after; ValueError for a cursor this store did not make."""
-    try:
-        stamp, run_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(stamp), run_id
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError("invalid cursor") from exc
 
 
 class RunQueries:
@@ -69,7 +54,7 @@ class RunQueries:
             rows = [_run_record(row) for row in session.scalars(query)]
         more = len(rows) > limit
         rows = rows[:limit]
-        return RunPage(runs=rows, next_cursor=encode_cursor(rows[-1]) if more else None)
+        return RunPage(runs=rows, next_cursor=encode_cursor(rows[-1].created_at, rows[-1].id) if more else None)
 
     def events_after(self, run_id: str, seq: int = 0, limit: int | None = None,
                      before: int | None = None) -> list[EventRecord]:

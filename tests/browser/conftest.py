@@ -13,6 +13,8 @@ from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.editor import Editor
+from tests.fakes.openai_api import reset_script
+from tests.fakes.provider_server import FakeProviders
 from tests.support import ROOT, ServerProcess
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -111,6 +113,22 @@ def server(ui_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     server = ServerProcess(MOCK_ENV, tmp_path_factory.mktemp("browser-server"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def real_server(ui_dist: Path, fake: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The real server, not mocked, talking to the fake providers (with its own run database in a temporary
+    folder); a module uses it as its `server` by naming it so."""
+    server = ServerProcess({**fake.base_urls(), "USE_MOCK": "false"}, tmp_path_factory.mktemp("real-server"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clean_fake(fake: FakeProviders) -> None:
+    """The fake providers as new: no recorded request, no fault, the default answer."""
+    fake.reset()
+    reset_script(fake)
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,17 +24,11 @@ LAST = "l2#llm-prompt"
 
 
 @pytest.fixture(scope="module")
-def server(ui_dist: Path, fake: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """The real server, not mocked, talking to the fake providers (with its own run database: cache, library)."""
-    server = ServerProcess({**fake.base_urls(), "USE_MOCK": "false"}, tmp_path_factory.mktemp("cache-server"))
-    yield server
-    server.stop()
+def server(real_server: ServerProcess) -> ServerProcess:
+    return real_server
 
 
-@pytest.fixture(autouse=True)
-def clean_fake(fake: FakeProviders) -> None:
-    fake.reset()
-    reset_script(fake)
+pytestmark = pytest.mark.usefixtures("clean_fake")
 
 
 def two_prompts(last_prompt: str = "Make it shorter.") -> list[dict[str, Any]]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,17 +28,11 @@ PARTIAL_ON_SCREEN = """([name, first, last]) => {
 
 
 @pytest.fixture(scope="module")
-def server(ui_dist: Path, fake: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """The real server (run history on, in a temporary folder) talking to the fake providers."""
-    server = ServerProcess({**fake.base_urls(), "USE_MOCK": "false"}, tmp_path_factory.mktemp("resume-server"))
-    yield server
-    server.stop()
+def server(real_server: ServerProcess) -> ServerProcess:
+    return real_server
 
 
-@pytest.fixture(autouse=True)
-def clean_fake(fake: FakeProviders) -> None:
-    fake.reset()
-    reset_script(fake)
+pytestmark = pytest.mark.usefixtures("clean_fake")
 
 
 def run_events(received: list[tuple[str, Any]], run_id: str) -> list[tuple[str, dict[str, Any]]]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -22,17 +20,11 @@ ANSWER = ("Salt wind on the quay, gulls argue over the nets, "
 
 
 @pytest.fixture(scope="module")
-def server(ui_dist: Path, fake: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """The real server, not mocked, talking to the fake providers."""
-    server = ServerProcess({**fake.base_urls(), "USE_MOCK": "false"}, tmp_path_factory.mktemp("stream-server"))
-    yield server
-    server.stop()
+def server(real_server: ServerProcess) -> ServerProcess:
+    return real_server
 
 
-@pytest.fixture(autouse=True)
-def clean_fake(fake: FakeProviders) -> None:
-    fake.reset()
-    reset_script(fake)
+pytestmark = pytest.mark.usefixtures("clean_fake")
 
 
 def test_streamed_output_grows_on_the_node(editor: Editor, fake: FakeProviders) -> None:

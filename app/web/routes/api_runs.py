@@ -10,7 +10,7 @@ from app.engine.flow import FlowError
 from app.engine.runs import RunRegistry, RunStart
 from app.engine.service import RunService, StartRequest
 from app.errors import UserError
-from app.runstore.queries import decode_cursor
+from app.runstore.cursors import decode_cursor
 from app.settings import Settings
 from app.web.api import event_stream, views
 from app.web.api.models import CancelResult, EventsQuery, ListQuery, RunAccepted, RunCreate, RunList
