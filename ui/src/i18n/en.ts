@@ -59,6 +59,7 @@ export const en: Record<string, string> = {
   OpenSidePane: "Open side pane", CloseSidePane: "Close side pane",
   // node actions
   NodeColor: "Colour", EnterCustomName: "Custom name", Duplicate: "Duplicate", OpeninSidepane: "Open in side pane",
+  HandleSide_left: "Move this handle to the left", HandleSide_right: "Move this handle to the right", HandleSide_top: "Move this handle to the top", HandleSide_bottom: "Move this handle to the bottom",
   ClearOutput: "Clear output", Help: "Help", RemoveNode: "Delete", RunNode: "Run this node", noDataAvailableForThisNode: "No help available for this node.",
   ClickToShowOutput: "Click to show the output", HideOutput: "Hide output", ExpiredURL: "This file is no longer available (expired URL).",
   FileUploaded: "Open file", ViewOutput: "View output", DownloadFile: "Download", Validate: "Validate", Cancel: "Cancel",

@@ -50,6 +50,7 @@ export const fr: Record<string, string> = {
   Output: "Sortie", CopiedToClipboard: "Copié dans le presse-papiers.", FlowImported: "Flux importé.", InvalidFlowFile: "Ce fichier n'est pas un flux",
   OpenSidePane: "Ouvrir le panneau", CloseSidePane: "Fermer le panneau",
   NodeColor: "Couleur", EnterCustomName: "Nom personnalisé", Duplicate: "Dupliquer", OpeninSidepane: "Ouvrir dans le panneau",
+  HandleSide_left: "Placer cette poignée à gauche", HandleSide_right: "Placer cette poignée à droite", HandleSide_top: "Placer cette poignée en haut", HandleSide_bottom: "Placer cette poignée en bas",
   ClearOutput: "Effacer la sortie", Help: "Aide", RemoveNode: "Supprimer", RunNode: "Exécuter ce nœud", noDataAvailableForThisNode: "Pas d'aide pour ce nœud.",
   ClickToShowOutput: "Cliquez pour voir la sortie", HideOutput: "Masquer la sortie", ExpiredURL: "Ce fichier n'est plus disponible (URL expirée).",
   FileUploaded: "Ouvrir le fichier", ViewOutput: "Voir la sortie", DownloadFile: "Télécharger", Validate: "Valider", Cancel: "Annuler",
