@@ -19,6 +19,7 @@ from bench import (
     bench_browser,
     bench_cache,
     bench_cluster,
+    bench_editor_load,
     bench_fetch,
     bench_providers,
     bench_runstore,
@@ -169,6 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     print(cache)
     if not args.no_write:
         write_doc_section(DOC, bench_cache.SECTION, cache)
+    print("[gevent] editor first load (cold cache) ...", flush=True)
+    load = bench_editor_load.markdown(bench_editor_load.run())
+    print(load)
+    if not args.no_write:
+        write_doc_section(DOC, bench_editor_load.SECTION, load)
     if not args.no_providers:
         print("[gevent] provider path: 100 clients × 5 llm-prompt, then 20 big fast streams ...", flush=True)
         providers = bench_providers.markdown(bench_providers.run())

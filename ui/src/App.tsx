@@ -12,7 +12,7 @@ import { Palette } from "./components/Palette";
 import { SidePane } from "./components/SidePane";
 import { Toasts } from "./components/Toasts";
 import { useShortcuts } from "./components/useShortcuts";
-import { useT } from "./i18n";
+import { loadLanguage, useT } from "./i18n";
 import { savedRuns, startKeepingRuns } from "./store/activeRuns";
 import { useFlow } from "./store/flowStore";
 import { restoreTabs, startAutosave } from "./store/persistence";
@@ -20,6 +20,7 @@ import { usePrefs } from "./store/prefs";
 
 async function boot(): Promise<boolean> {
   let complete = true;
+  const language = loadLanguage(usePrefs.getState().language);
   try {
     usePrefs.getState().mergeServerParameters(await api.parameters());
   } catch {
@@ -38,6 +39,7 @@ async function boot(): Promise<boolean> {
   });
   // runs going on before a reload: joined again once the socket connects
   useFlow.getState().resumeRuns(savedRuns());
+  await language.catch(() => { complete = false; });
   return complete;
 }
 

@@ -5,6 +5,7 @@ import {
 } from "@xyflow/react";
 import { useEffect, useMemo, useRef, type DragEvent } from "react";
 import { useShallow } from "zustand/react/shallow";
+import { freeSpot } from "../model/layout";
 import type { FlowEdge, FlowNode } from "../model/types";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";
@@ -74,7 +75,9 @@ export function Canvas() {
     event.preventDefault();
     const payload = JSON.parse(raw) as PaletteItemPayload;
     const position = rf.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    flow().addNode(payload.type, { x: position.x - 40, y: position.y - 30 }, { data: payload.data, config: payload.config });
+    // dropped on other nodes, the new node moves aside to the nearest free space
+    const spot = freeSpot(selectCurrentTab(flow()).nodes, { x: position.x - 40, y: position.y - 30 });
+    flow().addNode(payload.type, spot, { data: payload.data, config: payload.config });
   };
 
   return (

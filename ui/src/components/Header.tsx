@@ -132,7 +132,7 @@ export function Header() {
       <div className="header-tools">
         <button type="button" className="icon-btn" title={`${t("Undo")} (Ctrl+Z)`} disabled={!canUndo} onClick={() => flow().undo()} data-testid="undo"><Undo size={16} /></button>
         <button type="button" className="icon-btn" title={`${t("Redo")} (Ctrl+Shift+Z)`} disabled={!canRedo} onClick={() => flow().redo()} data-testid="redo"><Redo size={16} /></button>
-        <button type="button" className="icon-btn" title={`${t("AutoLayout")} (Shift+L)`} onClick={() => { flow().autoLayout(); setTimeout(() => rf.fitView({ padding: 0.15, maxZoom: 1, duration: 300 }), 50); }} data-testid="auto-layout"><Layout size={16} /></button>
+        <button type="button" className="icon-btn" title={`${t("AutoLayout")} (Shift+L)`} onClick={() => { flow().autoLayout(); setTimeout(() => rf.fitView({ padding: 0.15, maxZoom: 1, minZoom: 0.5, duration: 300 }), 50); }} data-testid="auto-layout"><Layout size={16} /></button>
         <button type="button" className="icon-btn hide-phone" title={theme === "dark" ? t("ThemeLight") : t("ThemeDark")} data-testid="theme-toggle"
           onClick={() => setTheme(theme === "dark" ? "light" : "dark")}>{theme === "dark" ? <Sun size={16} /> : <Moon size={16} />}</button>
         <ConnectionIndicator />

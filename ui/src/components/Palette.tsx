@@ -1,12 +1,13 @@
 /** Left node palette: sections, search, drag onto the canvas (or double-click / Enter to add). */
 import { useReactFlow } from "@xyflow/react";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { translate, useLanguage, useT } from "../i18n";
 import type { NodeConfig } from "../model/types";
 import { freeSpot } from "../model/layout";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { isNarrowScreen, usePrefs } from "../store/prefs";
 import { ChevronDown, ChevronLeft, ChevronRight, Grip, NodeIcon, Search } from "./icons";
+import { PaletteCard } from "./PaletteCard";
 
 export const DRAG_MIME = "application/aiflow-node";
 const SECTIONS = ["input", "models", "tools"] as const;
@@ -68,10 +69,24 @@ function Item({ config, onAdd }: { config: NodeConfig; onAdd: (p: PaletteItemPay
   const t = useT();
   const type = config.processorType!;
   const payload: PaletteItemPayload = { type };
+  // the help card shows after a short hover (or on keyboard focus) beside the palette
+  const [card, setCard] = useState<DOMRect | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const show = (el: HTMLElement, ms: number) => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      const item = el.getBoundingClientRect();
+      const right = el.closest("#dnd-sidebar")?.getBoundingClientRect().right ?? item.right;
+      setCard(new DOMRect(item.x, item.y, Math.max(item.width, right - item.x), item.height));
+    }, ms);
+  };
+  const hide = () => { clearTimeout(timer.current); setCard(null); };
+  useEffect(() => () => clearTimeout(timer.current), []);
   return (
     <div className="palette-item sidebar-dnd-node" id={type} draggable tabIndex={0} role="button" data-testid={`palette-item-${type}`}
-      title={config.helpMessage ? t(config.helpMessage) : undefined}
-      onDragStart={(e) => { e.dataTransfer.setData(DRAG_MIME, JSON.stringify(payload)); e.dataTransfer.effectAllowed = "move"; }}
+      aria-describedby={card ? `palette-card-${type}` : undefined}
+      onMouseEnter={(e) => show(e.currentTarget, 300)} onMouseLeave={hide} onFocus={(e) => show(e.currentTarget, 0)} onBlur={hide}
+      onDragStart={(e) => { hide(); e.dataTransfer.setData(DRAG_MIME, JSON.stringify(payload)); e.dataTransfer.effectAllowed = "move"; }}
       onClick={(e) => isTouchTap(e) && onAdd(payload)}
       onDoubleClick={() => onAdd(payload)} onKeyDown={(e) => e.key === "Enter" && onAdd(payload)}>
       <NodeIcon name={config.icon} label={t(config.nodeName)} size={24} />
@@ -79,6 +94,7 @@ function Item({ config, onAdd }: { config: NodeConfig; onAdd: (p: PaletteItemPay
       {config.isBeta && <span className="ribbon beta">{t("Beta")}</span>}
       {config.isNew && <span className="ribbon new">{t("New")}</span>}
       <Grip size={14} className="grip" />
+      {card && <PaletteCard config={config} anchor={card} />}
     </div>
   );
 }

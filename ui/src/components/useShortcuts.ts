@@ -50,7 +50,7 @@ export function useShortcuts() {
         flow.onNodesChange(selectCurrentTab(flow).nodes.map((n) => ({ type: "select", id: n.id, selected: true })));
         return;
       }
-      if (e.shiftKey && key === "l" && !mod) { e.preventDefault(); flow.autoLayout(); setTimeout(() => rf.fitView({ padding: 0.2, maxZoom: 1, duration: 300 }), 50); return; }
+      if (e.shiftKey && key === "l" && !mod) { e.preventDefault(); flow.autoLayout(); setTimeout(() => rf.fitView({ padding: 0.15, maxZoom: 1, minZoom: 0.5, duration: 300 }), 50); return; }
       if (e.key === "?") { e.preventDefault(); usePrefs.getState().set({ modal: "help" }); }
     };
     window.addEventListener("keydown", onKey);

@@ -40,6 +40,9 @@ export const en: Record<string, string> = {
   loading: "Loading",
   // palette
   "Search nodes": "Search nodes", input: "Inputs", models: "Models", tools: "Tools", PopularModels: "Popular models",
+  NoNodeDescription: "No description for this node yet.", CardInputs: "Inputs", CardOutput: "Output", CardAnyInput: "One input: any node's output", CardNoInput: "None: a starting node",
+  OutputKind_text: "Text", OutputKind_markdown: "Text (Markdown)", OutputKind_imageUrl: "Image", OutputKind_imageBase64: "Image", OutputKind_audioUrl: "Audio",
+  OutputKind_videoUrl: "Video", OutputKind_fileUrl: "File", OutputKind_pdfUrl: "PDF", OutputKind_3dUrl: "3D model",
   Beta: "Beta", New: "New", NoNodeMatches: "No node matches.", DragHint: "Drag onto the canvas, or double-click to add.",
   HidePalette: "Hide node list", ShowPalette: "Show node list",
   // side pane
@@ -59,6 +62,7 @@ export const en: Record<string, string> = {
   OpenSidePane: "Open side pane", CloseSidePane: "Close side pane",
   // node actions
   NodeColor: "Colour", EnterCustomName: "Custom name", Duplicate: "Duplicate", OpeninSidepane: "Open in side pane",
+  HandleSide_left: "Move this handle to the left", HandleSide_right: "Move this handle to the right", HandleSide_top: "Move this handle to the top", HandleSide_bottom: "Move this handle to the bottom",
   ClearOutput: "Clear output", Help: "Help", RemoveNode: "Delete", RunNode: "Run this node", noDataAvailableForThisNode: "No help available for this node.",
   ClickToShowOutput: "Click to show the output", HideOutput: "Hide output", ExpiredURL: "This file is no longer available (expired URL).",
   FileUploaded: "Open file", ViewOutput: "View output", DownloadFile: "Download", Validate: "Validate", Cancel: "Cancel",

@@ -1,15 +1,10 @@
 /** Translation: t(key, vars) in the chosen language, English next, else a readable form of the key. */
 import { usePrefs } from "../store/prefs";
-import { en as enShell } from "./en";
-import { enNodes } from "./enNodes";
-import { fr as frShell } from "./fr";
-import { frNodes } from "./frNodes";
-
 import type { Language } from "./languages";
+import { en, tables } from "./tables";
 
 export { LANGUAGES, type Language } from "./languages";
-const en: Record<string, string> = { ...enNodes, ...enShell };
-const tables: Record<Language, Record<string, string>> = { en, fr: { ...frNodes, ...frShell } };
+export { loadLanguage } from "./tables";
 
 export function has(key: string): boolean {
   return key in en;
@@ -33,9 +28,6 @@ export function humanize(language: Language, key: string): string {
 export function fieldLabel(language: Language, field: { name: string; label?: string | null }): string {
   return humanize(language, field.label ?? field.name);
 }
-
-/** Every language's table (for tests of coverage). */
-export const TABLES = tables;
 
 export function useT() {
   const language = usePrefs((s) => s.language);

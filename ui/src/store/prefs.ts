@@ -1,6 +1,7 @@
 /** User preferences and panel visibility; API keys and app parameters live only in this browser. */
 import { create } from "zustand";
 import type { Language } from "../i18n/languages";
+import { loadLanguage } from "../i18n/tables";
 import { readJson, readString, remove, write } from "./storage";
 
 export interface ParameterDetail {
@@ -112,7 +113,7 @@ export const usePrefs = create<PrefsState>((set, get) => ({
   },
   setLanguage: (language) => {
     write("i18nextLng", language);
-    set({ language });
+    void loadLanguage(language).then(() => set({ language }));
   },
   setShowMinimap: (showMinimap) => {
     write("vp-minimap", showMinimap);

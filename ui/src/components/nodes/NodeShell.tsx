@@ -1,5 +1,5 @@
 /** The frame every node shares: header (icon, title, status, run), toolbar, handles, error, output area. */
-import { Handle, NodeToolbar, Position, useUpdateNodeInternals } from "@xyflow/react";
+import { NodeToolbar, Position, useUpdateNodeInternals } from "@xyflow/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { runNode } from "../../api/runs";
@@ -14,6 +14,7 @@ import { selectCurrentTab, useFlow } from "../../store/flowStore";
 import { usePrefs } from "../../store/prefs";
 import { Check, Duplicate, Eraser, HelpIcon, NodeIcon, PaletteIcon, PanelRight, Pencil, Play, Refresh, Spinner, Trash } from "../icons";
 import { OutputView } from "../output/OutputView";
+import { SideHandles, type HandleSpec } from "./SideHandle";
 
 export const NODE_COLORS = ["", "#d2691e", "#b22222", "#06b6d4", "#84cc16", "#eab308", "#8a2be2", "#d946ef"];
 
@@ -146,6 +147,14 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
     if (config?.defaultHideOutput) setOutputOpen(false);
   }
   useEffect(() => updateInternals(id), [id, inputCount, outputs, updateInternals]);
+  const specs: HandleSpec[] = [
+    ...Array.from({ length: inputCount }, (_, k): HandleSpec => ({ id: inHandle(k), type: "target", side: "left", className: "handle handle-in" })),
+    ...Array.from({ length: outputs }, (_, k): HandleSpec => ({
+      id: outHandle(k), type: "source", side: "right",
+      className: `handle handle-out ${Array.isArray(output) && output[k] !== undefined ? "filled" : ""}`,
+      title: Array.isArray(output) && output[k] !== undefined ? String(output[k]).slice(0, 200) : undefined,
+    })),
+  ];
   const missing = (data.missingFields?.length ?? 0) > 0;
   const color = data.appearance?.color;
 
@@ -154,23 +163,16 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
       data-testid={`node-${id}`} style={color ? ({ "--node-accent": color } as React.CSSProperties) : undefined}>
       <Toolbar id={id} data={data} visible={selected} />
       <div className="node-header" onDoubleClick={onHeaderDoubleClick}>
-        {Array.from({ length: inputCount }, (_, k) => (
-          <Handle key={k} type="target" position={Position.Left} id={inHandle(k)} className="handle handle-in"
-            style={{ top: inputCount === 1 ? "50%" : `${((k + 1) / (inputCount + 1)) * 100}%` }} />
-        ))}
+        <SideHandles nodeId={id} specs={specs.filter((s) => s.type === "target")} handles={data.handles} sides={["left", "right"]} />
         <NodeIcon name={config?.icon} label={title} />
         {!hideTitle && <div className="node-title" title={id}>{title}</div>}
         {headerExtra}
         <StatusBadge id={id} state={state} />
         <CachedBadge id={id} state={state} />
         <RunButton id={id} state={state} />
-        {Array.from({ length: outputs }, (_, k) => (
-          <Handle key={k} type="source" position={Position.Right} id={outHandle(k)}
-            className={`handle handle-out ${Array.isArray(output) && output[k] !== undefined ? "filled" : ""}`}
-            title={Array.isArray(output) && output[k] !== undefined ? String(output[k]).slice(0, 200) : undefined}
-            style={{ top: outputs === 1 ? "50%" : `${((k + 1) / (outputs + 1)) * 100}%` }} />
-        ))}
+        <SideHandles nodeId={id} specs={specs.filter((s) => s.type === "source")} handles={data.handles} sides={["left", "right"]} />
       </div>
+      <SideHandles nodeId={id} specs={specs} handles={data.handles} sides={["top", "bottom"]} />
       <div className="node-band" />
       {state?.status === "failed" && state.error && (
         <div className="node-error" data-testid={`node-error-${id}`} role="alert">{readableMessage(language, state.error)}</div>

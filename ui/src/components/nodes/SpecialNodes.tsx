@@ -1,5 +1,5 @@
 /** Nodes with components of their own: File, Data splitter, Transition, Display (reference-ui §2.7). */
-import { Handle, NodeResizer, Position, type NodeProps } from "@xyflow/react";
+import { NodeResizer, type NodeProps } from "@xyflow/react";
 import { useRef, useState } from "react";
 import { uploadFile } from "../../api/rest";
 import { useT } from "../../i18n";
@@ -12,6 +12,7 @@ import { toast } from "../../store/toasts";
 import { FileIcon, LinkIcon, Spinner, UploadIcon } from "../icons";
 import { OutputView } from "../output/OutputView";
 import { NodeShell, RunButton, StatusBadge, useRunState } from "./NodeShell";
+import { SideHandles, type HandleSpec } from "./SideHandle";
 
 const MAX_UPLOAD_MB = 300;
 
@@ -167,6 +168,11 @@ export function SplitterNode({ id, data, selected }: NodeProps) {
   );
 }
 
+const TRANSITION_HANDLES: HandleSpec[] = [
+  { id: "handle-in-0", type: "target", side: "left", className: "handle handle-in" },
+  { id: "handle-out-0", type: "source", side: "right", className: "handle handle-out" },
+];
+
 export function TransitionNode({ id, data, selected }: NodeProps) {
   const d = data as NodeData;
   const state = useRunState(id);
@@ -174,10 +180,9 @@ export function TransitionNode({ id, data, selected }: NodeProps) {
   return (
     <div className={`flow-node transition-node status-${state?.status ?? "idle"} ${selected ? "selected" : ""}`} data-testid={`node-${id}`}
       style={color ? ({ "--node-accent": color } as React.CSSProperties) : undefined}>
-      <Handle type="target" position={Position.Left} id="handle-in-0" className="handle handle-in" />
+      <SideHandles nodeId={id} specs={TRANSITION_HANDLES} handles={d.handles} sides={["left", "right", "top", "bottom"]} />
       <RunButton id={id} state={state} />
       <StatusBadge id={id} state={state} />
-      <Handle type="source" position={Position.Right} id="handle-out-0" className="handle handle-out" />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 /** Slice: copying nodes (with the edges between them) and pasting them, renamed, into any tab. */
 import { newNodeName } from "../../model/ids";
+import { groupShift } from "../../model/layout";
 import type { FlowEdge, FlowNode, NodeData } from "../../model/types";
 import { clone, currentTab, tabUpdate } from "./tabModel";
 import type { ClipboardSlice, FlowSlice } from "./types";
@@ -18,13 +19,15 @@ export const createClipboardSlice: FlowSlice<ClipboardSlice> = (set, get) => ({
   paste: (offset = { x: 60, y: 60 }) => {
     const clip = get().clipboard;
     if (!clip?.nodes.length) return [];
+    // the pasted group lands in free space, as near as can be to `offset` from where it was copied
+    const shift = groupShift(currentTab(get()).nodes, clip.nodes, offset);
     const names = new Map<string, string>();
     for (const node of clip.nodes) names.set(node.id, newNodeName(node.data.processorType));
     const nodes: FlowNode[] = clip.nodes.map((node) => {
       const name = names.get(node.id)!;
       const data = { ...clone(node.data), name } as NodeData;
       delete data.missingFields;
-      return { id: name, type: node.type, position: { x: node.position.x + offset.x, y: node.position.y + offset.y }, data, selected: true, style: clone(node.style) };
+      return { id: name, type: node.type, position: { x: node.position.x + shift.x, y: node.position.y + shift.y }, data, selected: true, style: clone(node.style) };
     });
     const edges: FlowEdge[] = clip.edges.map((e) => {
       const source = names.get(e.source)!;
@@ -38,7 +41,7 @@ export const createClipboardSlice: FlowSlice<ClipboardSlice> = (set, get) => ({
       edges: [...tab.edges, ...edges],
     })));
     // the next paste lands a little further
-    set({ clipboard: { nodes: clip.nodes.map((n) => ({ ...n, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } })), edges: clip.edges } });
+    set({ clipboard: { nodes: clip.nodes.map((n) => ({ ...n, position: { x: n.position.x + shift.x, y: n.position.y + shift.y } })), edges: clip.edges } });
     return nodes.map((n) => n.id);
   },
 });

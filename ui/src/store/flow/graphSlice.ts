@@ -3,7 +3,7 @@ import { applyEdgeChanges, applyNodeChanges } from "@xyflow/react";
 import { defaultValues, effectiveInputNames, handleIndex, inHandle } from "../../model/fields";
 import { deserializeFlow, EDGE_TYPE } from "../../model/flowJson";
 import { newNodeName } from "../../model/ids";
-import { layeredLayout } from "../../model/layout";
+import { groupShift, layeredLayout, pushDown } from "../../model/layout";
 import type { FlowEdge, FlowNode, NodeConfig, NodeData } from "../../model/types";
 import { clone, currentTab, mapNode, setRunState, tabUpdate } from "./tabModel";
 import type { FlowSlice, GraphSlice } from "./types";
@@ -38,6 +38,11 @@ export function remapEdges(oldData: NodeData, newData: NodeData, nodeId: string,
   return result;
 }
 
+/** The measured size a copy starts with, so that placing the next copies sees it. */
+export function sizeOf(node: FlowNode): { measured?: { width?: number; height?: number } } {
+  return node.measured ? { measured: { ...node.measured } } : {};
+}
+
 export const createGraphSlice: FlowSlice<GraphSlice> = (set, get) => {
   const updateTab = (fn: Parameters<typeof tabUpdate>[0]) => set(tabUpdate(fn));
 
@@ -51,7 +56,14 @@ export const createGraphSlice: FlowSlice<GraphSlice> = (set, get) => {
         changes = changes.filter((c) => c.type !== "remove");
         if (!changes.length) return;
       }
-      updateTab((tab) => ({ ...tab, nodes: applyNodeChanges(changes, tab.nodes as never) as unknown as FlowNode[] }));
+      // a node that grew (output, error, Validate) pushes the nodes under it down instead of covering them
+      const resized = changes.filter((c) => c.type === "dimensions" && c.dimensions).map((c) => (c as { id: string }).id);
+      updateTab((tab) => {
+        const nodes = applyNodeChanges(changes, tab.nodes as never) as unknown as FlowNode[];
+        const moved = resized.length ? pushDown(nodes, resized) : {};
+        if (!Object.keys(moved).length) return { ...tab, nodes };
+        return { ...tab, nodes: nodes.map((n) => (moved[n.id] ? { ...n, position: moved[n.id] } : n)) };
+      });
     },
     onEdgesChange: (changes) => {
       if (changes.some((c) => c.type === "remove")) get().pushHistory("remove-edges");
@@ -118,15 +130,17 @@ export const createGraphSlice: FlowSlice<GraphSlice> = (set, get) => {
     },
     duplicateNode: (id) => get().duplicateNodes([id])[0],
     duplicateNodes: (ids) => {
-      const chosen = currentTab(get()).nodes.filter((n) => ids.includes(n.id));
+      const all = currentTab(get()).nodes;
+      const chosen = all.filter((n) => ids.includes(n.id));
       if (!chosen.length) return [];
+      const shift = groupShift(all, chosen, { x: 100, y: 100 });
       const copies: FlowNode[] = chosen.map((node) => {
         const name = newNodeName(node.data.processorType);
         const data = { ...clone(node.data), name } as NodeData;
         delete data.isDone;
         delete data.lastRun;
         delete data.missingFields;
-        return { id: name, type: node.type, position: { x: node.position.x + 100, y: node.position.y + 100 }, data, selected: true, style: clone(node.style) };
+        return { id: name, type: node.type, position: { x: node.position.x + shift.x, y: node.position.y + shift.y }, data, selected: true, style: clone(node.style), ...sizeOf(node) };
       });
       get().pushHistory();
       updateTab((tab) => ({ ...tab, nodes: [...tab.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...copies] }));
