@@ -15,6 +15,9 @@ ACTIVE = f"{PREFIX}:runs:active"
 HEARTBEAT_S = 2.0
 ALIVE_TTL_S = 6
 STREAM_MAXLEN = 20_000
+#: Connections to Redis one process may hold: a web process holds one per run it relays (a blocking read), so
+#: this bounds the runs it follows at once; past it, a reader waits for a connection instead of failing.
+MAX_CONNECTIONS = 4000
 
 
 def _stream(run_id: str) -> str:
@@ -23,7 +26,8 @@ def _stream(run_id: str) -> str:
 
 class RedisBus:
     def __init__(self, url: str, stream_ttl_s: int) -> None:
-        self.redis = redis.Redis.from_url(url)
+        self.redis = redis.Redis(connection_pool=redis.BlockingConnectionPool.from_url(
+            url, max_connections=MAX_CONNECTIONS, timeout=None))
         self._ttl = stream_ttl_s
 
     # ---- events -----------------------------------------------------------------------------------

@@ -31,7 +31,17 @@ class NodeCache:
 
     def lookup(self, key: str) -> tuple[Any, str] | None:
         """(output, when it was computed) on a hit whose stored files are all still there."""
-        hit = self._cache.get(key)
+        return self._checked(key, self._cache.get(key))
+
+    def recall(self, key: str) -> tuple[Any, str] | None:
+        """The same from the cache's memory only, when that needs no waiting at all: None when it is not in
+        memory, or when it links to stored files (checking them is I/O: lookup() does that off the run's lock)."""
+        hit = self._cache.recall(key)
+        if hit is None or _has_links(hit.output):
+            return None
+        return self._checked(key, hit)
+
+    def _checked(self, key: str, hit: Any) -> tuple[Any, str] | None:
         if hit is None:
             return None
         output = self._revalidate(hit.output)
@@ -61,3 +71,13 @@ class NodeCache:
 
 
 _GONE = object()
+
+
+def _has_links(value: Any) -> bool:
+    if isinstance(value, str):
+        return "://" in value or value.startswith("/image/")
+    if isinstance(value, list):
+        return any(_has_links(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_links(item) for item in value.values())
+    return False

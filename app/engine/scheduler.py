@@ -151,6 +151,10 @@ class Run:
                 self._run_in_place(name)
                 self._ready.extend(self._sorter.get_ready())
                 continue
+            if in_place and self._recalled(name):  # its output is in the cache's memory: recorded here and now
+                in_place -= 1
+                self._ready.extend(self._sorter.get_ready())
+                continue
             self._in_flight += 1
             has_slot = bool(self.services.slots.acquire(blocking=False))
             if has_slot:
@@ -158,6 +162,19 @@ class Run:
             else:
                 self.states[name] = NodeState.QUEUED
             self._tasks[name] = concurrency.spawn(self._execute, name, has_slot)
+
+    def _recalled(self, name: str) -> bool:
+        """Serve the node from the output cache's memory, in place (no green thread, no slot, no database)."""
+        if self._cache is None:
+            return False
+        started = time.perf_counter()
+        key = self._cache.key_for(self.flow.nodes[name], self.outputs)
+        hit = self._cache.recall(key) if key is not None else None
+        if hit is None:
+            return False
+        self._mark_running(name)
+        self._record(name, hit[0], time.perf_counter() - started, cached_at=hit[1])
+        return True
 
     def _is_instant(self, name: str) -> bool:
         node = self.flow.nodes[name]
@@ -206,14 +223,14 @@ class Run:
                     if self._stopping:
                         return
                     self._mark_running(name)
+            key = self._cache.key_for(self.flow.nodes[name], self.outputs) if self._cache is not None else None
+            if key is not None and self._serve_cached(name, key):  # before building the processor: a hit needs none
+                return
             with self._lock:
                 if self.cancelled.is_set():
                     return
                 processor = self._create(name)
                 self._processors[name] = processor
-            key = self._cache.key_for(self.flow.nodes[name], self.outputs) if self._cache is not None else None
-            if key is not None and self._serve_cached(name, key):
-                return
             result, duration = self._process(processor)
             with self._lock:
                 if self.cancelled.is_set():

@@ -75,6 +75,15 @@ class OutputCache:
                 self._touched.add(key)
         return hit
 
+    def recall(self, key: str) -> CachedOutput | None:
+        """The entry if it is in memory (no database read)."""
+        with self._lock:
+            hit = self._memory.get(key)
+            if hit is not None:
+                self._memory.move_to_end(key)
+                self._touched.add(key)
+        return hit
+
     def _remember(self, key: str, entry: CachedOutput) -> None:
         if entry.size_bytes > self._memory_max // 10:
             return
