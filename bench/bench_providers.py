@@ -238,7 +238,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"| /healthcheck during them: p50 / p99 / max ms ({r['health_samples']} samples) | "
             f"{r['health_p50_ms']:.0f} / {r['health_p99_ms']:.0f} / {r['health_max_ms']:.0f} |",
         ]
-    lines.append(f"\n{os.cpu_count()} cores (nproc), shared with other work while measured.")
+    lines.append(f"\n{os.cpu_count()} cores (nproc); the server, the fake provider and the clients share them.")
     if "load" in result:
         lines.append("\n" + POOL_CHECK_NOTE)
     return "\n".join(lines)
