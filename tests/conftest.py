@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any, Callable
 
+import gevent  # noqa: F401 - imported once here: a first import racing a leftover background thread's can fail
 import pytest
 
 from tests.cluster_support import redis_server, start_cluster  # noqa: F401 - fixtures for every test module

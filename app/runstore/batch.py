@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
-from app.runstore.fold import Fold
+from app.runstore.fold import FINISHED_NODE, Fold
 from app.runstore.models import EventRow, NodeRow, RunRow
 from app.runstore.records import Emitted, Record, Started
 
@@ -52,10 +52,18 @@ class BatchWriter:
             else:
                 self._fold.runs[row["id"]] = dict(row)
                 self._loaded[("runs", row["id"])] = dict(row)
-        for row in self._db.execute(select(NODES).where(NODES.c.run_id.in_(ids - restarted))).mappings():
+        touched = {(r.payload.get("runId"), r.payload.get("instanceName")) for r in records
+                   if isinstance(r, Emitted) and isinstance(r.payload.get("instanceName"), str)}
+        touched = {key for key in touched if key[0] not in restarted}
+        if not touched:
+            return
+        names = {name for _, name in touched}
+        query = select(NODES).where(NODES.c.run_id.in_({run_id for run_id, _ in touched}), NODES.c.node.in_(names))
+        for row in self._db.execute(query).mappings():  # only the nodes this batch touches, not the whole run
             key = (row["run_id"], row["node"])
-            self._fold.nodes[key] = dict(row)
-            self._loaded[("run_nodes", key)] = dict(row)
+            if key in touched:
+                self._fold.nodes[key] = dict(row)
+                self._loaded[("run_nodes", key)] = dict(row)
 
     def _write(self) -> None:
         fold = self._fold
@@ -71,3 +79,6 @@ class BatchWriter:
                 self._db.execute(update(table).where(*where).values(values), changed)
         if fold.events:
             self._db.execute(insert(EVENTS), list(fold.events.values()))
+        for run_id, (left, at) in fold.ended.items():  # its nodes still going when it ended, batch or not
+            self._db.execute(update(NODES).where(NODES.c.run_id == run_id, NODES.c.status.not_in(FINISHED_NODE))
+                             .values(status=left, ended_at=at))

@@ -20,6 +20,7 @@ class Fold:
         self.nodes: dict[tuple[str, str], dict[str, Any]] = {}
         self.new: set[Any] = set()  # (table name, key) of rows to insert
         self.events: dict[tuple[str, int], dict[str, Any]] = {}
+        self.ended: dict[str, tuple[str, Any]] = {}  # run id -> (status, time) for its nodes left unfinished
         self.skipped = 0  # events without runId/seq: nothing to key them by
 
     def add(self, record: Record) -> None:
@@ -94,6 +95,7 @@ class Fold:
         if status != "succeeded":
             run["error"] = error or run["error"]
         left = "cancelled" if status == "cancelled" else "interrupted"
+        self.ended[run["id"]] = (left, utc(at))  # nodes of the run not in this batch: one UPDATE (batch.py)
         for (run_id, _), node in self.nodes.items():
             if run_id == run["id"] and node["status"] not in FINISHED_NODE:
                 node.update(status=left, ended_at=utc(at))

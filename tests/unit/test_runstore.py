@@ -336,3 +336,18 @@ def test_old_timestamps_survive_the_round_trip(store: RunStore) -> None:
     store.apply([Started("r", [], None, "api", at.timestamp())])
     assert store.get_run("r").created_at == at  # type: ignore[union-attr]
     assert store.list_runs().runs[0].created_at - at == timedelta(0)
+
+
+def test_a_run_ending_in_a_later_batch_ends_its_unfinished_nodes(store: RunStore) -> None:
+    """A batch reads only the nodes it touches: the run's end still reaches nodes an earlier batch wrote."""
+    at = time.time()
+    store.apply([Started("long", [], None, "editor", at),
+                 Emitted("current_node_running", {"instanceName": "a", "isDone": False, "runId": "long", "seq": 1}, at),
+                 Emitted("current_node_running", {"instanceName": "b", "isDone": False, "runId": "long", "seq": 2}, at),
+                 Emitted("progress", {"instanceName": "b", "isDone": True, "output": "done", "runId": "long",
+                                      "seq": 3}, at)])
+    store.apply([Emitted("run_end", {"output": {}, "status": "cancelled", "cancelled": True, "runId": "long",
+                                     "seq": 4}, at + 1)])
+    run = store.get_run("long")
+    assert run is not None and run.status == "cancelled"
+    assert {node.node: node.status for node in run.nodes} == {"a": "cancelled", "b": "succeeded"}
