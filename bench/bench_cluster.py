@@ -112,7 +112,8 @@ def idle_connections(count: int) -> dict[str, float]:
     try:
         before = sum(_rss_mb(web.proc.pid) for web in cluster.webs)
 
-        async def hold() -> int:
+        async def hold() -> tuple[int, float]:
+            """(sockets connected, the web processes' RSS while they are held)."""
             clients: list[Any] = []
             for start in range(0, count, 250):
                 batch = [socketio.AsyncClient(reconnection=False) for _ in range(min(250, count - start))]
@@ -122,19 +123,15 @@ def idle_connections(count: int) -> dict[str, float]:
                 clients += batch
             await asyncio.sleep(2)
             connected = sum(1 for client in clients if client.connected)
-            global _held_rss
-            _held_rss = sum(_rss_mb(web.proc.pid) for web in cluster.webs)
+            held = sum(_rss_mb(web.proc.pid) for web in cluster.webs)
             await asyncio.gather(*(client.disconnect() for client in clients), return_exceptions=True)
-            return connected
+            return connected, held
 
-        connected = asyncio.run(hold())
+        connected, held_rss = asyncio.run(hold())
     finally:
         cluster.stop()
-    return {"connections": connected, "rss_before_mb": before, "rss_held_mb": _held_rss,
-            "kb_per_connection": (_held_rss - before) * 1024 / max(1, connected)}
-
-
-_held_rss = 0.0
+    return {"connections": connected, "rss_before_mb": before, "rss_held_mb": held_rss,
+            "kb_per_connection": (held_rss - before) * 1024 / max(1, connected)}
 
 
 def run(connections: int = 5000) -> dict[str, Any]:

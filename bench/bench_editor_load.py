@@ -10,7 +10,6 @@ import gzip
 import statistics
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, sync_playwright
 

@@ -49,11 +49,6 @@ class RedisBus:
                 seq = int(entry_id.split(b"-", 1)[0])
                 yield seq, fields[b"e"].decode(), orjson.loads(fields[b"p"])
 
-    def first_kept(self, run_id: str) -> int | None:
-        """The oldest seq the stream still holds (None when it has none)."""
-        entries = self.redis.xrange(_stream(run_id), count=1)
-        return int(entries[0][0].split(b"-", 1)[0]) if entries else None
-
     def last_seq(self, run_id: str) -> int:
         entries = self.redis.xrevrange(_stream(run_id), count=1)
         return int(entries[0][0].split(b"-", 1)[0]) if entries else 0

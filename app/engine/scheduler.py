@@ -89,6 +89,7 @@ class Run:
         self._cache = (NodeCache(self.services.cache, self.services.storage, self.services.registry,
                                  mock=self.services.settings.use_mock)
                        if self.use_cache and self.services.cache is not None else None)
+        self._cache_keys: dict[str, str | None] = {}
         graph = {name: [p for p in self.flow.parents[name] if p in self.to_run] for name in self.to_run}
         self._sorter = TopologicalSorter(graph)
         self._sorter.prepare()
@@ -168,7 +169,7 @@ class Run:
         if self._cache is None:
             return False
         started = time.perf_counter()
-        key = self._cache.key_for(self.flow.nodes[name], self.outputs)
+        key = self._cache_key(name)
         hit = self._cache.recall(key) if key is not None else None
         if hit is None:
             return False
@@ -223,7 +224,7 @@ class Run:
                     if self._stopping:
                         return
                     self._mark_running(name)
-            key = self._cache.key_for(self.flow.nodes[name], self.outputs) if self._cache is not None else None
+            key = self._cache_key(name)
             if key is not None and self._serve_cached(name, key):  # before building the processor: a hit needs none
                 return
             with self._lock:
@@ -255,6 +256,14 @@ class Run:
                 self._processors.pop(name, None)
                 self._submit_ready()
                 self._maybe_finish()
+
+    def _cache_key(self, name: str) -> str | None:
+        """The node's cache key, computed once (its parents' outputs are final by the time it is ready)."""
+        if self._cache is None:
+            return None
+        if name not in self._cache_keys:
+            self._cache_keys[name] = self._cache.key_for(self.flow.nodes[name], self.outputs)
+        return self._cache_keys[name]
 
     def _serve_cached(self, name: str, key: str) -> bool:
         """Record the node's output from the cache (True), or say there is none to use (False)."""

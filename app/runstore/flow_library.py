@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, or_, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from app.runstore.cursors import decode_cursor, encode_cursor
+from app.runstore.cursors import after_cursor, encode_cursor
 from app.runstore.models import SavedFlowRow, SavedFlowVersionRow
 from app.runstore.records import aware
 from app.runstore.redaction import strip_secrets
@@ -103,9 +103,7 @@ class FlowLibrary:
         limit = max(1, min(limit, 200))
         query = select(SavedFlowRow).order_by(SavedFlowRow.updated_at.desc(), SavedFlowRow.id.desc()).limit(limit + 1)
         if cursor:
-            stamp, flow_id = decode_cursor(cursor)
-            query = query.where(or_(SavedFlowRow.updated_at < stamp,
-                                    and_(SavedFlowRow.updated_at == stamp, SavedFlowRow.id < flow_id)))
+            query = query.where(after_cursor(cursor, SavedFlowRow.updated_at, SavedFlowRow.id))
         with Session(self.engine) as session:
             flows = [_saved(row) for row in session.scalars(query)]
         more = len(flows) > limit

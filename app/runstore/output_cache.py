@@ -201,7 +201,3 @@ class OutputCache:
             if row is not None:
                 self.total_bytes -= row.size_bytes
                 session.delete(row)
-
-    def count(self) -> int:
-        with Session(self.engine) as session:
-            return int(session.scalar(select(func.count()).select_from(CacheRow)) or 0)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, and_, or_, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.runstore.cursors import decode_cursor, encode_cursor
+from app.runstore.cursors import after_cursor, encode_cursor
 from app.runstore.models import EventRow, NodeRow, RunRow
 from app.runstore.records import EventRecord, NodeRecord, RunPage, RunRecord, aware
 
@@ -47,9 +47,7 @@ class RunQueries:
         if status is not None:
             query = query.where(RunRow.status == status)
         if cursor:
-            created, run_id = decode_cursor(cursor)
-            query = query.where(or_(RunRow.created_at < created,
-                                    and_(RunRow.created_at == created, RunRow.id < run_id)))
+            query = query.where(after_cursor(cursor, RunRow.created_at, RunRow.id))
         with Session(self.engine) as session:
             rows = [_run_record(row) for row in session.scalars(query)]
         more = len(rows) > limit

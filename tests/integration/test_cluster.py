@@ -40,7 +40,7 @@ def events_of(client: FlowClient, run_id: str) -> list[tuple[str, dict[str, Any]
     return [(n, d) for n, d, _ in client.events if isinstance(d, dict) and d.get("runId") == run_id]
 
 
-def worker_logs_mention(cluster: Cluster, run_id: str) -> list[int]:
+def workers_that_ran_a_run(cluster: Cluster) -> list[int]:
     return [i for i, worker in enumerate(cluster.workers) if "aiflow.execute_run" in worker.log()]
 
 
@@ -53,7 +53,7 @@ def test_a_run_on_a_worker_is_joined_and_cancelled_from_the_other_web_process(
     events = first.wait_run(run_id, timeout=30)
     assert events[-1][0] == "run_end" and events[-1][1]["status"] == "completed", cluster.logs()
     assert [d["seq"] for _, d in events] == list(range(1, len(events) + 1))
-    assert worker_logs_mention(cluster, run_id), "no worker ran it"
+    assert workers_that_ran_a_run(cluster), "no worker ran it"
 
     going = start(first, slow_flow(3.0))
     first.wait_for(lambda n, d: n == "current_node_running" and d.get("runId") == going
@@ -83,7 +83,7 @@ def test_a_killed_workers_run_ends_failed_and_others_go_on(
     client.wait_for(lambda n, d: n == "current_node_running" and d.get("instanceName") == "slow#llm-prompt"
                     and d.get("runId") == doomed[0], timeout=20)
     time.sleep(0.5)
-    victims = [i for i, w in enumerate(cluster.workers) if "aiflow.execute_run" in w.log()]
+    victims = workers_that_ran_a_run(cluster)
     cluster.workers[victims[0]].kill()
     killed_at = time.monotonic()
     survivor = 1 - victims[0]
@@ -185,7 +185,7 @@ def test_provider_concurrency_holds_across_workers(
     queued = [run_id for run_id, events in zip(ids, ends)
               if any(n == "progress" and d.get("queued") for n, d in events)]
     assert len(queued) == 1, "both calls ran at once on the two workers"
-    ran_on = [i for i, worker in enumerate(cluster.workers) if "aiflow.execute_run" in worker.log()]
+    ran_on = workers_that_ran_a_run(cluster)
     assert ran_on == [0, 1], "the two runs did not go to two workers"
 
 

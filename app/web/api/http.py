@@ -8,7 +8,11 @@ import orjson
 from flask import Response, request
 from pydantic import BaseModel, ValidationError
 
+from app.settings import Settings
 from app.web.api.problems import ApiProblem, bad_field, invalid, problem
+
+#: Room in a request body for its other fields besides the flow (MAX_FLOW_SIZE_MB).
+BODY_EXTRA_BYTES = 1024 * 1024
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -41,3 +45,18 @@ def parse(model: type[Model], data: Any, *, status: int, prefix: str = "") -> Mo
         return model.model_validate(data)
     except ValidationError as exc:
         raise invalid(exc, status=status, prefix=prefix) from None
+
+
+def read_flow_body(settings: Settings) -> dict[str, Any]:
+    """A request body that carries a flow: within MAX_FLOW_SIZE_MB plus room for the other fields."""
+    return read_body(settings.max_flow_bytes + BODY_EXTRA_BYTES)
+
+
+def links_base(settings: Settings) -> str:
+    """The base of links to stored files in a run's events: PUBLIC_URL, else the address the caller used."""
+    return settings.public_url.rstrip("/") if settings.public_url else request.host_url.rstrip("/")
+
+
+def api_client() -> str:
+    """Who an API run counts against for MAX_RUNS_PER_CLIENT: the caller's address."""
+    return f"api:{request.remote_addr}"

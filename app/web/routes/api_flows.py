@@ -31,13 +31,12 @@ from app.web.api.flow_models import (
     FlowVersion,
     VersionQuery,
 )
-from app.web.api.http import json_response, parse, read_body
+from app.web.api.http import api_client, json_response, links_base, parse, read_body, read_flow_body
 from app.web.api.models import RunAccepted
 from app.web.api.problems import ApiProblem, bad_field, from_user_error, problem
 from app.web.inject import injected
 
 bp = Blueprint("api_flows", __name__, url_prefix="/api/v1/flows")
-BODY_EXTRA_BYTES = 1024 * 1024
 
 
 def _library(database: RunDatabase) -> FlowLibrary:
@@ -78,7 +77,7 @@ def _detail(saved: SavedFlow, library: FlowLibrary, registry: ProcessorRegistry)
 def create_flow(database: Inject[RunDatabase], registry: Inject[ProcessorRegistry],
                 settings: Inject[Settings]) -> Response:
     library = _library(database)
-    req = parse(FlowCreate, read_body(settings.max_flow_bytes + BODY_EXTRA_BYTES), status=422)
+    req = parse(FlowCreate, read_flow_body(settings), status=422)
     saved = library.create(req.name, _nodes(req.flow, settings))
     return json_response(_detail(saved, library, registry), 201, {"Location": f"{bp.url_prefix}/{saved.id}"})
 
@@ -110,7 +109,7 @@ def get_flow(flow_id: str, database: Inject[RunDatabase], registry: Inject[Proce
 def save_flow(flow_id: str, database: Inject[RunDatabase], registry: Inject[ProcessorRegistry],
               settings: Inject[Settings]) -> Response:
     library = _library(database)
-    req = parse(FlowUpdate, read_body(settings.max_flow_bytes + BODY_EXTRA_BYTES), status=422)
+    req = parse(FlowUpdate, read_flow_body(settings), status=422)
     saved = library.save(flow_id, _nodes(req.flow, settings), req.name)
     if saved is None:
         raise _not_found(flow_id)
@@ -140,15 +139,14 @@ def delete_flow(flow_id: str, database: Inject[RunDatabase]) -> Response:
 def run_flow(flow_id: str, database: Inject[RunDatabase], service: Inject[RunService], runs: Inject[RunRegistry],
              registry: Inject[ProcessorRegistry], settings: Inject[Settings]) -> Response:
     """Run a saved flow by id with input values by node name; answer with the chosen outputs."""
-    req = parse(FlowRunCreate, read_body(settings.max_flow_bytes + BODY_EXTRA_BYTES), status=422)
+    req = parse(FlowRunCreate, read_flow_body(settings), status=422)
     saved = _library(database).get(flow_id, req.version)
     if saved is None:
         raise _not_found(flow_id, req.version)
     nodes = saved.flow if isinstance(saved.flow, list) else []
     _check_request(req, nodes, registry)
-    base_url = settings.public_url.rstrip("/") if settings.public_url else request.host_url.rstrip("/")
-    how = RunStart(base_url=base_url, started_by="api", flow_id=flow_id, use_cache=req.useCache,
-                   client=f"api:{request.remote_addr}")
+    how = RunStart(base_url=links_base(settings), started_by="api", flow_id=flow_id, use_cache=req.useCache,
+                   client=api_client())
     try:
         run = service.start(StartRequest(flow=nodes, parameters=req.parameters, inputs=req.inputs, how=how))
     except UserError as exc:

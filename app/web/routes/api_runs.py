@@ -14,14 +14,12 @@ from app.runstore.cursors import decode_cursor
 from app.settings import Settings
 from app.web.api import event_stream, views
 from app.web.api.models import CancelResult, EventsQuery, ListQuery, RunAccepted, RunCreate, RunList
-from app.web.api.http import json_response, parse, read_body
+from app.web.api.http import api_client, json_response, links_base, parse, read_flow_body
 from app.web.api.problems import ApiProblem, bad_field, from_user_error, problem
 from app.web.inject import injected
 
 bp = Blueprint("api_runs", __name__, url_prefix="/api/v1")
 
-#: Room in a request body for its parameters and inputs besides the flow (MAX_FLOW_SIZE_MB).
-BODY_EXTRA_BYTES = 1024 * 1024
 CLI_AGENT = "aiflow-cli/"
 MAX_SEQ = 2**31 - 1
 
@@ -44,12 +42,11 @@ def _field_of(exc: UserError, req: RunCreate) -> str:
 @injected
 def start_run(service: Inject[RunService], runs: Inject[RunRegistry], settings: Inject[Settings]) -> Response:
     """Start a run; with `wait`, answer with the outputs if it ends in time."""
-    req: RunCreate = parse(RunCreate, read_body(settings.max_flow_bytes + BODY_EXTRA_BYTES), status=422)
+    req: RunCreate = parse(RunCreate, read_flow_body(settings), status=422)
     agent = request.headers.get("User-Agent", "")
-    base_url = settings.public_url.rstrip("/") if settings.public_url else request.host_url.rstrip("/")
-    how = RunStart(target=req.target, delta_stream=req.streamFormat == "delta", base_url=base_url,
+    how = RunStart(target=req.target, delta_stream=req.streamFormat == "delta", base_url=links_base(settings),
                    started_by="cli" if agent.startswith(CLI_AGENT) else "api", flow_id=req.flowId,
-                   use_cache=req.useCache, client=f"api:{request.remote_addr}")
+                   use_cache=req.useCache, client=api_client())
     try:
         run = service.start(StartRequest(flow=req.flow, parameters=req.parameters, inputs=req.inputs, how=how))
     except FlowError as exc:
