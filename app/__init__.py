@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     from flask import Flask
     from flask_cors import CORS
     from flask_socketio import SocketIO
+    from werkzeug.middleware.proxy_fix import ProxyFix
     from injector import Injector
 
     from app import concurrency
@@ -82,6 +83,9 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
 
     app.extensions["access_token"] = token
     app.wsgi_app = FrontDoor(app.wsgi_app, hosts, token)  # type: ignore[method-assign]
+    if settings.trusted_proxies:  # outermost: the client's address and scheme for everything behind
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
     # Flask-SocketIO pushes a request context for every Socket.IO event, and a push matches the URL: this rule
     # lets that match succeed at once instead of raising NotFound per event. Engine.io answers /socket.io/

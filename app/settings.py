@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     allowed_hosts: CommaList = Field(default_factory=list, alias="ALLOWED_HOSTS")
     auth_token: str | None = Field(None, alias="AUTH_TOKEN", repr=False)
     log_level: str = Field("INFO", alias="LOG_LEVEL")
+    # Reverse proxies in front of the server whose X-Forwarded-For / -Proto are believed (0: the headers are ignored)
+    trusted_proxies: int = Field(0, alias="TRUSTED_PROXIES", ge=0, le=5)
 
     # Engine
     use_mock: bool = Field(False, alias="USE_MOCK")
