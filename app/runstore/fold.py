@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.runstore.records import STATUS_OF_RUN_END, Emitted, Ended, Record, Started, utc
+from app.runstore.records import STATUS_OF_RUN_END, Emitted, Record, Started, utc
 from app.runstore.redaction import strip_secrets
 
 FINISHED_NODE = ("succeeded", "failed", "cancelled", "interrupted")
@@ -28,8 +28,6 @@ class Fold:
             self._emitted(record)
         elif isinstance(record, Started):
             self._started(record)
-        elif isinstance(record, Ended):
-            self._ended(self._run(record.run_id, record.at), record.status, record.error, record.at)
 
     def _started(self, record: Started) -> None:
         self.runs[record.run_id] = {
@@ -67,7 +65,7 @@ class Fold:
         self.events[(run_id, seq)] = {"run_id": run_id, "seq": seq, "event": event, "payload": payload}
         name = payload.get("instanceName")
         if event == "run_end":
-            self._ended(run, STATUS_OF_RUN_END.get(str(payload.get("status")), "failed"), None, at)
+            self._ended(run, STATUS_OF_RUN_END.get(str(payload.get("status")), "failed"), at)
         elif event == "error":
             run["error"] = run["error"] or str(payload.get("error", ""))
             if isinstance(name, str):
@@ -90,10 +88,8 @@ class Fold:
         elif payload.get("queued"):
             node["status"] = "queued"
 
-    def _ended(self, run: dict[str, Any], status: str, error: str | None, at: float) -> None:
+    def _ended(self, run: dict[str, Any], status: str, at: float) -> None:
         run.update(status=status, ended_at=utc(at))
-        if status != "succeeded":
-            run["error"] = error or run["error"]
         left = "cancelled" if status == "cancelled" else "interrupted"
         self.ended[run["id"]] = (left, utc(at))  # nodes of the run not in this batch: one UPDATE (batch.py)
         for (run_id, _), node in self.nodes.items():

@@ -45,17 +45,7 @@ class Emitted:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
-class Ended:
-    """A run ended with a store status (queued record, for callers that do not emit run_end)."""
-
-    run_id: str
-    status: str
-    error: str | None
-    at: float
-
-
-Record = Started | Emitted | Ended
+Record = Started | Emitted
 
 
 @dataclass(frozen=True, slots=True)

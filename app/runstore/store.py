@@ -6,13 +6,11 @@ import time
 from typing import Any, Iterable
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from app.runstore.batch import BatchWriter
 from app.runstore.maintenance import RunMaintenance
-from app.runstore.models import RUN_STATUSES, NodeRow, RunRow
 from app.runstore.queries import RunQueries
-from app.runstore.records import Emitted, Ended, Record, Started
+from app.runstore.records import Emitted, Record, Started
 
 
 class RunStore(RunQueries, RunMaintenance):
@@ -38,23 +36,6 @@ class RunStore(RunQueries, RunMaintenance):
     def record_event(self, run_id: str, seq: int, name: str, payload: dict[str, Any]) -> None:
         """Store one event and the node/run state it implies."""
         self.apply([Emitted(name, {**payload, "runId": run_id, "seq": seq}, time.time())])
-
-    def record_run_ended(self, run_id: str, status: str, error: str | None = None) -> None:
-        """A run ended with a store status (succeeded, failed, cancelled, interrupted)."""
-        if status not in RUN_STATUSES:
-            raise ValueError(f"status must be one of {', '.join(RUN_STATUSES)}")
-        self.apply([Ended(run_id, status, error, time.time())])
-
-    def record_node(self, run_id: str, node: str, status: str, *, output: Any = None, duration: float | None = None,
-                    error: str | None = None, cached: bool = False) -> None:
-        """Set one node's state directly (events derive it otherwise)."""
-        with Session(self.engine) as session, session.begin():
-            if session.get(RunRow, run_id) is None:
-                raise KeyError(run_id)
-            row = session.get(NodeRow, (run_id, node)) or NodeRow(run_id=run_id, node=node)
-            row.status, row.output, row.duration, row.error, row.cached = status, output, duration, error, cached
-            session.add(row)
-        self.transactions += 1
 
     def close(self) -> None:
         self.engine.dispose()
