@@ -3,12 +3,13 @@ loaded only when such an output shows."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator, Playwright, expect
 
 from app.nodes.mock import SAMPLE_VIDEO, sample_wav
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 from tests.browser.editor import Editor
 from tests.browser.media_files import obj_cube, pdf, textured_glb
-from tests.support import node
+from tests.support import ServerProcess, node
 
 SPEECH = "s1#openai-text-to-speech-processor"
 
@@ -113,6 +114,27 @@ def test_an_uploaded_sound_gets_a_waveform(editor: Editor) -> None:
     assert (output.get_by_test_id("media-download").get_attribute("href") or "").endswith(".wav")
 
 
+def test_a_sound_the_page_cannot_read_plays_in_the_browsers_own_player(editor: Editor) -> None:
+    """A file on another site (here the same server as http://localhost, which the CSP does not let the page fetch)
+    gets no waveform, but still plays."""
+    page = editor.page
+    editor.open()
+    target = page.request.get("/upload?filename=tone.wav").json()
+    form = {**target["upload_data"].get("fields", {}),
+            "file": {"name": "tone.wav", "mimeType": "audio/wav", "buffer": sample_wav()}}
+    sent = page.request.post(target["upload_data"]["url"], multipart=form)
+    assert sent.ok, sent.text()
+    link = target["download_link"]
+    other_site = editor.server.url.replace("127.0.0.1", "localhost") + link[link.index("/image/"):]
+    name = typed_url(editor, other_site)
+    player = editor.output(name).get_by_test_id("audio-player")
+    expect(player).to_have_attribute("data-state", "plain")
+    expect(player.locator("audio")).to_have_attribute("controls", "")
+    page.wait_for_function("audio => audio.readyState >= 1 && audio.duration > 0.9",
+                           arg=player.locator("audio").element_handle())
+    expect(editor.output(name).locator(".expired")).to_have_count(0)
+
+
 def test_a_missing_sound_says_its_url_expired(editor: Editor) -> None:
     editor.open()
     name = typed_url(editor, "/image/gone.wav")
@@ -191,6 +213,23 @@ def test_a_3d_model_that_cannot_be_loaded_says_so(editor: Editor) -> None:
     viewer = editor.output(name).get_by_test_id("model-viewer")
     expect(viewer).to_have_attribute("data-state", "error")
     expect(viewer.get_by_role("alert")).to_contain_text("could not be loaded")
+
+
+def test_without_webgl_the_3d_view_says_so_and_keeps_the_download(playwright_session: Playwright,
+                                                                   server: ServerProcess) -> None:
+    browser = playwright_session.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                                 args=[*CHROMIUM_ARGS, "--disable-3d-apis"])
+    try:
+        context = browser.new_context(viewport=VIEWPORT, base_url=server.url)
+        editor = Editor(context.new_page(), server)
+        editor.open()
+        name = upload(editor, "cube.obj", "model/obj", obj_cube())
+        viewer = editor.output(name).get_by_test_id("model-viewer")
+        expect(viewer).to_have_attribute("data-state", "nowebgl")
+        expect(viewer.get_by_role("alert")).to_contain_text("WebGL")
+        assert (viewer.get_by_test_id("media-download").get_attribute("href") or "").endswith(".obj")
+    finally:
+        browser.close()
 
 
 # ---- PDF ------------------------------------------------------------------------------------------

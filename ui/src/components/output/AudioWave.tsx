@@ -39,7 +39,7 @@ export default function AudioWave({ url, nodeName, onBroken }: { url: string; no
       surfer.on("ready", (seconds) => { setDuration(seconds); setState("ready"); }),
       surfer.on("play", () => setPlaying(true)),
       surfer.on("pause", () => setPlaying(false)),
-      surfer.on("timeupdate", setTime),
+      surfer.on("timeupdate", (seconds) => setTime(Math.floor(seconds))), // the clock shows whole seconds
       surfer.on("error", () => setState((now) => (now === "ready" ? now : "plain"))),
     ];
     return () => {

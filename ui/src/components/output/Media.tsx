@@ -38,19 +38,19 @@ export function Media({ type, url, nodeName }: { type: OutputType; url: string; 
     case "audioUrl":
       return (
         <Suspense fallback={<Loading className="audio" />}>
-          <AudioWave key={url} url={url} nodeName={nodeName} onBroken={onBroken} />
+          <AudioWave url={url} nodeName={nodeName} onBroken={onBroken} />
         </Suspense>
       );
     case "3dUrl":
       return (
         <Suspense fallback={<Loading className="model" />}>
-          <ModelView key={url} url={url} nodeName={nodeName} />
+          <ModelView url={url} nodeName={nodeName} />
         </Suspense>
       );
     case "pdfUrl":
       return (
         <Suspense fallback={<Loading className="pdf" />}>
-          <PdfPreview key={url} url={url} nodeName={nodeName} />
+          <PdfPreview url={url} nodeName={nodeName} />
         </Suspense>
       );
     case "fileUrl":
