@@ -15,9 +15,10 @@ def _origin(url: str | None) -> str | None:
 
 
 def editor_csp(settings: Settings) -> str:
-    """The editor's policy: its own scripts only, no framing by other sites. Images, media and PDFs may come
-    from anywhere on the web (provider outputs, fetched pages: they cannot run code); uploads may go to
-    the configured S3 endpoint or PUBLIC_URL."""
+    """The editor's policy: its own scripts only, no framing by other sites. Images and media may come
+    from anywhere on the web (provider outputs, fetched pages: they cannot run code); files the page reads
+    itself (PDF and 3D viewers, waveforms) come from this server, the configured S3 endpoint or PUBLIC_URL,
+    where uploads go too."""
     origins = {_origin(settings.s3_endpoint_url), _origin(settings.public_url)}
     extra = "".join(f" {origin}" for origin in sorted(o for o in origins if o))
     files = "'self' http: https:"
@@ -28,8 +29,8 @@ def editor_csp(settings: Settings) -> str:
         "style-src 'self' 'unsafe-inline'",
         f"img-src {files} data: blob:",
         f"media-src {files} blob:",
-        f"connect-src 'self' ws: wss:{upload_targets}",
-        f"object-src {files}",  # PDFs are shown in <object>
+        # blob: and data: for the 3D viewer (a GLB's embedded textures, a glTF's embedded buffers)
+        f"connect-src 'self' ws: wss: blob: data:{upload_targets}",
         "base-uri 'self'",
         "form-action 'self'",
         "frame-ancestors 'self'",

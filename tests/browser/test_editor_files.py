@@ -1,4 +1,5 @@
-"""Files: the File node names what was uploaded; mock mode gives audio, video and 3D nodes real sample files."""
+"""Files: the File node names what was uploaded; mock mode gives audio, video and 3D nodes real sample files, shown
+by their viewers (tests/browser/test_editor_media.py tests each viewer)."""
 
 from __future__ import annotations
 
@@ -60,9 +61,11 @@ def test_mock_mode_gives_audio_video_and_3d_nodes_real_samples(editor: Editor) -
 
     media_ready(editor, SPEECH, "audio")
     media_ready(editor, VIDEO, "video")
-    size = page.evaluate(f"() => {{ const v = document.querySelector('.react-flow__node[data-id={attr(VIDEO)}] video');"
-                         " return [v.videoWidth, v.videoHeight]; }")
-    assert size == [160, 90]
+    width, height, duration = page.evaluate(
+        f"() => {{ const v = document.querySelector('.react-flow__node[data-id={attr(VIDEO)}] video');"
+        " return [v.videoWidth, v.videoHeight, v.duration]; }")
+    assert (width, height) == (160, 90) and 1.5 < duration < 2.5
+    expect(editor.output(SPEECH).get_by_test_id("audio-player")).to_have_attribute("data-state", "ready")
 
     link = editor.output(three_d).locator("a[href$='.glb']").first
     expect(link).to_be_visible()
@@ -70,3 +73,4 @@ def test_mock_mode_gives_audio_video_and_3d_nodes_real_samples(editor: Editor) -
     assert answer.ok and answer.headers["content-type"] == "model/gltf-binary"
     assert answer.body()[:4] == b"glTF"
     assert "expired" not in editor.output(three_d).inner_text().lower()
+    expect(editor.output(three_d).get_by_test_id("model-viewer")).to_have_attribute("data-state", "loaded")

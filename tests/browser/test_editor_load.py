@@ -22,3 +22,9 @@ def test_first_load_is_quick_and_small(browser: Browser, server: ServerProcess, 
     assert not [s for s in result["scripts"] if "/fr" in s], result["scripts"]
     # what the first screen does not need stays out of it
     assert not [s for s in result["scripts"] if "Markdown" in s or "Modal" in s or "Dialog" in s], result["scripts"]
+    # nor the media viewers (wavesurfer.js, three.js, pdf.js): loaded when such an output shows
+    viewers = ("AudioWave", "ModelView", "PdfPreview", "pdf.worker")
+    assert not [s for s in result["scripts"] if any(name in s for name in viewers)], result["scripts"]
+    for path in result["scripts"]:  # nor their code in some other chunk (three.js, wavesurfer.js, pdf.js markers)
+        code = (ui_dist / path.lstrip("/")).read_text(errors="replace")
+        assert not [m for m in ("THREE.", "wavesurfer", "GlobalWorkerOptions") if m in code], path

@@ -15,6 +15,7 @@ function svg(path: ReactNode, viewBox = "0 0 24 24") {
 }
 
 export const Play = svg(<path d="M7 4.5v15l13-7.5z" fill="currentColor" stroke="none" />);
+export const PauseIcon = svg(<><rect x="6" y="5" width="4" height="14" rx="1" fill="currentColor" stroke="none" /><rect x="14" y="5" width="4" height="14" rx="1" fill="currentColor" stroke="none" /></>);
 export const StopIcon = svg(<rect x="6" y="6" width="12" height="12" rx="2" fill="currentColor" stroke="none" />);
 export const Check = svg(<path d="M5 12.5l4.5 4.5L19 7.5" />);
 export const Close = svg(<path d="M6 6l12 12M18 6L6 18" />);

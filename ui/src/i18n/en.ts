@@ -126,4 +126,11 @@ export const en: Record<string, string> = {
   OpenInNewTab: "Open in a new tab", Delete: "Delete", ConfirmDelete: "Really delete?",
   LibraryUnavailable: "This server keeps no saved flows.", NoSavedFlows: "No flow saved on the server yet.",
   NoSavedFlowsHint: "“Save to server” in the JSON pane keeps the flow on screen, with a version for each save.",
+  // media outputs: audio waveform, 3D model, PDF
+  Play: "Play", Pause: "Pause",
+  ModelLoading: "Loading the 3D model…", ModelControlsHint: "Drag to turn the model, scroll to zoom, right-drag to move it",
+  ModelLoadFailed: "The 3D model could not be loaded: its URL may have expired, or the file is not a glTF, GLB or OBJ model.",
+  ModelNeedsWebGL: "This browser cannot draw 3D views (WebGL is turned off): download the model to open it elsewhere.",
+  PdfLoadFailed: "The PDF could not be loaded: its URL may have expired, or the file is not a PDF.",
+  PdfPageOf: "Page {page} of {pages}", PreviousPage: "Previous page", NextPage: "Next page", OpenPdf: "Open the PDF",
 };

@@ -108,4 +108,11 @@ export const fr: Record<string, string> = {
   OpenInNewTab: "Ouvrir dans un nouvel onglet", Delete: "Supprimer", ConfirmDelete: "Supprimer vraiment ?",
   LibraryUnavailable: "Ce serveur ne conserve pas de flux enregistrés.", NoSavedFlows: "Aucun flux enregistré sur le serveur.",
   NoSavedFlowsHint: "« Enregistrer sur le serveur », dans le panneau JSON, conserve le flux affiché, avec une version à chaque enregistrement.",
+  // sorties média : forme d'onde audio, modèle 3D, PDF
+  Play: "Lecture", Pause: "Pause",
+  ModelLoading: "Chargement du modèle 3D…", ModelControlsHint: "Glissez pour tourner le modèle, molette pour zoomer, clic droit glissé pour le déplacer",
+  ModelLoadFailed: "Le modèle 3D n'a pas pu être chargé : son URL a peut-être expiré, ou le fichier n'est pas un modèle glTF, GLB ou OBJ.",
+  ModelNeedsWebGL: "Ce navigateur ne peut pas afficher de vues 3D (WebGL est désactivé) : téléchargez le modèle pour l'ouvrir ailleurs.",
+  PdfLoadFailed: "Le PDF n'a pas pu être chargé : son URL a peut-être expiré, ou le fichier n'est pas un PDF.",
+  PdfPageOf: "Page {page} sur {pages}", PreviousPage: "Page précédente", NextPage: "Page suivante", OpenPdf: "Ouvrir le PDF",
 };

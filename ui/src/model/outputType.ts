@@ -3,8 +3,8 @@ import type { OutputType } from "./types";
 
 const BY_EXTENSION: [RegExp, OutputType][] = [
   [/\.(png|jpe?g|gif|webp|svg|avif)$/i, "imageUrl"],
-  [/\.(mp4|mov|webm)$/i, "videoUrl"],
-  [/\.(mp3|wav|ogg|m4a|flac)$/i, "audioUrl"],
+  [/\.(mp4|m4v|mov|webm)$/i, "videoUrl"],
+  [/\.(mp3|wav|ogg|oga|opus|m4a|aac|flac)$/i, "audioUrl"],
   [/\.(obj|glb|gltf)$/i, "3dUrl"],
   [/\.pdf$/i, "pdfUrl"],
   [/\.(txt|csv|zip|json)$/i, "fileUrl"],
@@ -29,4 +29,9 @@ export function resolveType(configType: OutputType | null | undefined, value: un
 export function fileExtension(url: string, fallback = "bin"): string {
   const match = /\.([a-z0-9]{1,5})$/i.exec(url.split(/[?#]/)[0]);
   return match ? match[1].toLowerCase() : fallback;
+}
+
+/** The loader a 3D file needs: OBJ by its extension, glTF (binary .glb or JSON .gltf) for anything else. */
+export function modelFormat(url: string): "obj" | "gltf" {
+  return fileExtension(url, "") === "obj" ? "obj" : "gltf";
 }

@@ -104,7 +104,7 @@ export function FileNode({ id, data, selected }: NodeProps) {
               {busy ? <Spinner size={20} /> : <UploadIcon size={20} />}
               <span>{busy ? t("Uploading") : t("FileDropHint")}</span>
               <input ref={picker} type="file" hidden data-testid={`file-input-${id}`}
-                accept=".mp4,.mp3,.wav,.png,.jpg,.jpeg,.gif,.webp,.txt,.pdf,.glb,.gltf,.obj,.csv,.json,.md,.docx"
+                accept=".mp4,.webm,.mov,.mp3,.wav,.ogg,.m4a,.png,.jpg,.jpeg,.gif,.webp,.txt,.pdf,.glb,.gltf,.obj,.csv,.json,.md,.docx"
                 onChange={(e) => upload(e.target.files?.[0])} />
             </div>
           )}

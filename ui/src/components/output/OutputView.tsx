@@ -1,11 +1,12 @@
-/** Output viewers: text/markdown, image, base64 image, video, audio, 3D (link), PDF, file; arrays with a picker. */
+/** Output viewers: text/markdown, or a URL shown by its media type (Media.tsx); arrays with a picker. */
 import { useState } from "react";
 import { useT } from "../../i18n";
-import { fileExtension, guessType, resolveType } from "../../model/outputType";
+import { guessType, resolveType } from "../../model/outputType";
 import type { OutputType } from "../../model/types";
-import { CopyIcon, DownloadIcon, FileIcon, Minus, Plus } from "../icons";
+import { CopyIcon, Minus, Plus } from "../icons";
 import { copyText } from "./clipboard";
 import { Markdown } from "./LazyMarkdown";
+import { Media } from "./Media";
 
 interface Props {
   value: unknown;
@@ -20,52 +21,6 @@ function asText(value: unknown): string {
   if (typeof value === "string") return value;
   if (value === undefined || value === null) return "";
   return "```json\n" + JSON.stringify(value, null, 2) + "\n```";
-}
-
-function DownloadButton({ url, nodeName }: { url: string; nodeName: string }) {
-  const t = useT();
-  const base = nodeName.replace(/[^a-z0-9-]+/gi, "-");
-  return (
-    <a className="icon-btn overlay" href={url} download={`${base}-output.${fileExtension(url, "png")}`} target="_blank" rel="noreferrer" title={t("DownloadFile")}>
-      <DownloadIcon size={15} />
-    </a>
-  );
-}
-
-function Media({ type, url, nodeName }: { type: OutputType; url: string; nodeName: string }) {
-  const t = useT();
-  const [broken, setBroken] = useState(false);
-  if (broken) return <p className="expired">{t("ExpiredURL")}</p>;
-  switch (type) {
-    case "imageUrl":
-      return <div className="media"><img src={url} alt="" onError={() => setBroken(true)} /><DownloadButton url={url} nodeName={nodeName} /></div>;
-    case "imageBase64": {
-      const src = url.startsWith("data:") ? url : `data:image/png;base64,${url}`;
-      return <div className="media"><img src={src} alt="" /><a className="icon-btn overlay" href={src} download={`${nodeName.replace(/[^a-z0-9-]+/gi, "-")}-output-generated.png`}><DownloadIcon size={15} /></a></div>;
-    }
-    case "videoUrl":
-      return <div className="media"><video src={url} controls onError={() => setBroken(true)} /><DownloadButton url={url} nodeName={nodeName} /></div>;
-    case "audioUrl":
-      return <div className="media audio"><audio src={url} controls onError={() => setBroken(true)} /><DownloadButton url={url} nodeName={nodeName} /></div>;
-    case "pdfUrl":
-      return (
-        <div className="media pdf">
-          <object data={url} type="application/pdf"><a href={url} target="_blank" rel="noreferrer">PDF</a></object>
-          <DownloadButton url={url} nodeName={nodeName} />
-        </div>
-      );
-    case "3dUrl":
-    case "fileUrl":
-    default:
-      return (
-        <div className="file-link">
-          <FileIcon size={18} />
-          <a href={url} target="_blank" rel="noreferrer">{t("FileUploaded")}</a>
-          <span className="muted mono">.{fileExtension(url, "file")}</span>
-          <a className="icon-btn subtle" href={url} download target="_blank" rel="noreferrer" title={t("DownloadFile")}><DownloadIcon size={14} /></a>
-        </div>
-      );
-  }
 }
 
 /** Text longer than this is shown in part (as plain text) so the page stays responsive; copy and download take all. */
@@ -98,7 +53,7 @@ function Single({ value, outputType, nodeName, fontSize = 1, onFontSize, streami
   const t = useT();
   const type = resolveType(outputType, value);
   if (type !== "markdown" && type !== "text" && typeof value === "string" && value) {
-    return <Media type={type} url={value} nodeName={nodeName} />;
+    return <Media key={value} type={type} url={value} nodeName={nodeName} />;
   }
   const source = asText(value);
   return (
