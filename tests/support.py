@@ -59,7 +59,11 @@ class ServerProcess:
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "server.py")], cwd=str(ROOT), env=full_env,
                                      stdout=self._log, stderr=subprocess.STDOUT)
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()  # a server that did not come up in time must not outlive the test
+            raise
 
     def _wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
