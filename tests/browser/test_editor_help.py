@@ -198,7 +198,10 @@ def tour_step(page: Page, index: int) -> Locator:
 
 
 def highlighted_matches(page: Page, selector: str) -> bool:
-    return page.locator(".driver-active-element").evaluate(f"(el) => el.matches({json.dumps(selector)})")
+    """The element the tour shows (driver.js marks it; a centred step marks a hidden placeholder) matches `selector`."""
+    shown = page.locator(".driver-active-element:not(#driver-dummy-element)")
+    expect(shown).to_have_count(1)
+    return shown.evaluate(f"(el) => el.matches({json.dumps(selector)})")
 
 
 def test_the_tour_shows_on_the_first_visit_and_not_after_skipping_it(editor: Editor) -> None:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { helpLink, markdownUrl, nodeDoc, pageUrl } from "../src/model/helpLinks";
+import { helpLink, isPlainClick, markdownUrl, nodeDoc, pageUrl } from "../src/model/helpLinks";
 
 describe("help links", () => {
   it("reads links between help pages and to their sections", () => {
@@ -20,5 +20,15 @@ describe("help links", () => {
     expect(markdownUrl("guide")).toBe("/help/guide.md");
     expect(pageUrl(nodeDoc("youtube_transcript_input"))).toBe("/help/nodes#youtube_transcript_input");
     expect(pageUrl({ page: "guide" })).toBe("/help/guide");
+  });
+});
+
+describe("plain clicks", () => {
+  it("are left clicks without a modifier", () => {
+    const click = { button: 0, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false };
+    expect(isPlainClick(click)).toBe(true);
+    expect(isPlainClick({ ...click, ctrlKey: true })).toBe(false);
+    expect(isPlainClick({ ...click, metaKey: true })).toBe(false);
+    expect(isPlainClick({ ...click, button: 1 })).toBe(false);
   });
 });

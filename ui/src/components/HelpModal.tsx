@@ -64,7 +64,8 @@ function Cards({ show }: { show: (view: HelpView) => void }) {
         if (card.id === "api") {
           return <a key={card.id} className="help-card" href={API_DOCS_URL} target="_blank" rel="noopener" data-testid={testId}>{content(card)}</a>;
         }
-        const open = card.view ? () => show(card.view!) : () => { set({ modal: null, helpView: null }); startTour().catch(() => undefined); };
+        const view = card.view;
+        const open = view ? () => show(view) : () => { set({ modal: null, helpView: null }); startTour().catch(() => undefined); };
         return <button key={card.id} type="button" className="help-card" onClick={open} data-testid={testId}>{content(card)}</button>;
       })}
     </div>

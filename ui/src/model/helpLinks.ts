@@ -46,3 +46,8 @@ export function helpLink(href: string, current: HelpPage): HelpDoc | null {
   if (!match || !isHelpPage(match[1])) return null;
   return match[2] ? { page: match[1], anchor: match[2] } : { page: match[1] };
 }
+
+/** A plain left click (no modifier): the page handles it; other clicks keep the browser's way (a new tab...). */
+export function isPlainClick(event: { button: number; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }): boolean {
+  return event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey;
+}

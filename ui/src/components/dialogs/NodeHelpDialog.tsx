@@ -2,7 +2,7 @@
 import "../../i18n/helpTexts";
 import "../help/help.css";
 import { fieldLabel, humanize, useLanguage, useT } from "../../i18n";
-import { nodeDoc, pageUrl } from "../../model/helpLinks";
+import { isPlainClick, nodeDoc, pageUrl } from "../../model/helpLinks";
 import { useDialogs } from "../../store/dialogs";
 import { selectCurrentTab, useFlow } from "../../store/flowStore";
 import { usePrefs } from "../../store/prefs";
@@ -53,7 +53,7 @@ export function NodeHelpDialog() {
         <p className="learn-more">
           <span>{t("LearnMore")}</span>
           <a href={pageUrl(doc)} data-testid="node-help-doc"
-            onClick={(e) => { if (e.button === 0 && !e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); openDoc(); } }}>
+            onClick={(e) => { if (isPlainClick(e)) { e.preventDefault(); openDoc(); } }}>
             {t("NodeInReference", { name })}
           </a>
           <a href={pageUrl(doc)} target="_blank" rel="noopener" title={t("OpenPageInNewTab")} aria-label={t("OpenPageInNewTab")} data-testid="node-help-doc-new-tab">↗</a>

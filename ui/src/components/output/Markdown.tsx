@@ -16,6 +16,7 @@ import ReactMarkdown from "react-markdown";
 import rehypeSlug from "rehype-slug";
 import remarkGfm from "remark-gfm";
 import { useT } from "../../i18n";
+import { isPlainClick } from "../../model/helpLinks";
 import { copyText } from "./clipboard";
 
 const languages = { bash, css, javascript, json, markdown, python, sql, typescript, xml, yaml };
@@ -65,10 +66,6 @@ export interface MarkdownProps {
   inAppLink?: (href: string) => InAppLink | null;
 }
 
-function plainClick(event: MouseEvent): boolean {
-  return event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey;
-}
-
 export const Markdown = memo(function Markdown({ source, headingIdPrefix, inAppLink }: MarkdownProps) {
   return (
     <div className="markdown">
@@ -79,7 +76,7 @@ export const Markdown = memo(function Markdown({ source, headingIdPrefix, inAppL
           a: ({ href, children }) => {
             const link = href ? inAppLink?.(href) : null;
             if (link) {
-              return <a href={link.href} onClick={(e) => { if (plainClick(e.nativeEvent)) { e.preventDefault(); link.open(); } }}>{children}</a>;
+              return <a href={link.href} onClick={(e) => { if (isPlainClick(e)) { e.preventDefault(); link.open(); } }}>{children}</a>;
             }
             return <a href={href} target="_blank" rel="noreferrer noopener">{children}</a>;
           },

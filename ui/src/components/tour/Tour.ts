@@ -107,7 +107,7 @@ export async function runTour(): Promise<void> {
   });
   const tour = driver({
     steps,
-    animate: true,
+    animate: false,  // animated moves let a quick Next leave the previous element marked as shown
     showProgress: true,
     progressText: t("TourProgress"),
     nextBtnText: t("TourNext"),
