@@ -292,7 +292,8 @@ def test_the_tour_in_french(editor: Editor) -> None:
 
 @pytest.fixture
 def phone(browser: Browser, server: ServerProcess) -> Iterator[Editor]:
-    context = browser.new_context(viewport=PHONE, base_url=server.url, has_touch=True, is_mobile=True, color_scheme="dark")
+    context = browser.new_context(viewport=PHONE, base_url=server.url, has_touch=True, is_mobile=True,
+                                  color_scheme="dark")
     context.set_default_timeout(10_000)
     yield Editor(context.new_page(), server)
     context.close()

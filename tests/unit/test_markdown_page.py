@@ -13,7 +13,8 @@ def render(source: str) -> str:
 
 
 def test_headings_get_the_anchors_github_gives_them() -> None:
-    page = render("# Getting started\n\n## Save and publish\n\n### `url_input`\n\n### `llm-prompt`\n\n## Files\n\n## Files\n")
+    page = render("# Getting started\n\n## Save and publish\n\n### `url_input`\n\n### `llm-prompt`\n\n"
+                  "## Files\n\n## Files\n")
     assert re.findall(r'<h\d id="([^"]+)"', page) == [
         "getting-started", "save-and-publish", "url_input", "llm-prompt", "files", "files-1"]
     assert markdown_page.slug("History and resume (runs)") == "history-and-resume-runs"
