@@ -20,6 +20,7 @@ COPY app ./app
 RUN pip install --no-cache-dir -e .
 COPY server.py config.yaml ./
 COPY resources ./resources
+COPY docs/*.md ./docs/
 COPY --from=ui /ui/dist ./ui/dist
 RUN useradd --create-home --uid 10001 aiflow && mkdir -p /data/local_storage && chown -R aiflow /data
 USER aiflow

@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
         api_runs,
         files,
         health,
+        help_pages,
         nodes,
         parameters,
         replicate,
@@ -93,8 +94,8 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
     app.add_url_rule("/socket.io/", endpoint="socketio", view_func=lambda: ("", 404))
     errors.register(app)
     headers.register(app)
-    for blueprint in (health.bp, api_runs.bp, api_flows.bp, api_docs.bp, nodes.bp, parameters.bp, files.bp, uploads.bp, replicate.bp,
-                      static_ui.bp):
+    for blueprint in (health.bp, api_runs.bp, api_flows.bp, api_docs.bp, help_pages.bp, nodes.bp, parameters.bp,
+                      files.bp, uploads.bp, replicate.bp, static_ui.bp):
         app.register_blueprint(blueprint)
     sockets.register(socketio, injector, token)
     retention.start(injector.get(Storage), settings)

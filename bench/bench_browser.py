@@ -45,7 +45,8 @@ def click_to_first_state(repeats: int = 20) -> dict[str, Any]:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             page = browser.new_page(base_url=server.url, viewport={"width": 1400, "height": 900})
-            page.add_init_script("localStorage.setItem('firstVisit', 'false')")
+            # no intro flow, no guided tour: an empty canvas
+            page.add_init_script("localStorage.setItem('firstVisit', 'false'); localStorage.setItem('aiflow-tour', 'skipped')")
             page.goto("/")
             page.wait_for_selector('[data-testid="connection-state"][data-state="connected"]')
             page.get_by_test_id("side-pane-toggle").click()

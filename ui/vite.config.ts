@@ -3,7 +3,7 @@ import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 
 const backend = process.env.AIFLOW_BACKEND ?? "http://localhost:5000";
-const proxied = ["/node", "/upload", "/image", "/parameters", "/healthcheck"];
+const proxied = ["/node", "/upload", "/image", "/parameters", "/healthcheck", "/help", "/api"];
 
 export default defineConfig({
   plugins: [react()],

@@ -81,9 +81,18 @@ class Editor:
             "try { if (localStorage.getItem('firstVisit') === null) localStorage.setItem('firstVisit', 'false'); }"
             " catch (e) {}")
 
-    def open(self, *, intro: bool = False) -> Editor:
+    def skip_tour(self) -> None:
+        """Never show the first-visit guided tour (as if it had been skipped), for every load of this page."""
+        self.page.add_init_script(
+            "try { if (localStorage.getItem('aiflow-tour') === null) localStorage.setItem('aiflow-tour', 'skipped'); }"
+            " catch (e) {}")
+
+    def open(self, *, intro: bool = False, tour: bool = False) -> Editor:
+        """The editor, by default on an empty canvas and without the guided tour (only the tour's tests want it)."""
         if not intro:
             self.skip_intro()
+        if not tour:
+            self.skip_tour()
         self.page.goto("/")
         self.wait_ready()
         return self

@@ -30,7 +30,7 @@ def test_dockerfile_is_multi_stage_node_then_python() -> None:
     stages = dockerfile_stages()
     assert "npm run build" in "\n".join(stages["ui"])
     assert any("COPY --from=ui" in line and "ui/dist" in line for line in stages["app"])
-    for path in ("pyproject.toml", "app", "server.py", "config.yaml", "resources"):
+    for path in ("pyproject.toml", "app", "server.py", "config.yaml", "resources", "docs"):
         assert (ROOT / path).exists(), path
         assert re.search(rf"COPY .*\b{re.escape(path)}\b", text), f"{path} is not copied into the image"
 
@@ -138,3 +138,14 @@ def test_every_variable_given_to_web_and_worker_is_a_setting() -> None:
     health = " ".join(services["worker"]["healthcheck"]["test"])
     module = re.search(r"celery -A (\S+)", health).group(1)
     assert (ROOT / (module.replace(".", "/") + ".py")).is_file()
+
+
+def test_the_help_pages_go_into_the_image() -> None:
+    """The editor's help (/help/<page>) serves Markdown pages of docs/: they are copied, not ignored."""
+    from app.web.routes.help_pages import PAGES
+
+    assert re.search(r"^COPY docs/\*\.md \./docs/$", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
+    ignored = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()]
+    assert ignored.index("!docs/*.md") > ignored.index("docs"), "docs/*.md excepted after docs/ is ignored"
+    for name in PAGES:
+        assert (ROOT / "docs" / f"{name}.md").is_file(), name

@@ -11,6 +11,7 @@ import { Gear, HelpIcon } from "./components/icons";
 import { Palette } from "./components/Palette";
 import { SidePane } from "./components/SidePane";
 import { Toasts } from "./components/Toasts";
+import { startTourOnFirstVisit } from "./components/tour/tourState";
 import { useShortcuts } from "./components/useShortcuts";
 import { loadLanguage, useT } from "./i18n";
 import { savedRuns, startKeepingRuns } from "./store/activeRuns";
@@ -49,6 +50,7 @@ function Workspace() {
   const set = usePrefs((s) => s.set);
   const showMinimap = usePrefs((s) => s.showMinimap);
   useShortcuts();
+  useEffect(startTourOnFirstVisit, []);
   return (
     <>
       <Header />
@@ -58,7 +60,7 @@ function Workspace() {
           <ErrorBoundary><Canvas /></ErrorBoundary>
           {/* inside the canvas area: never over the side pane or the palette; above the minimap */}
           <div className={`floating-buttons ${showMinimap ? "above-minimap" : ""}`}>
-            <button type="button" className="round-btn help-button" title={t("Help")} onClick={() => set({ modal: modal === "help" ? null : "help" })} data-testid="open-help"><HelpIcon size={18} /></button>
+            <button type="button" className="round-btn help-button" title={t("Help")} onClick={() => set(modal === "help" ? { modal: null } : { modal: "help", helpView: null })} data-testid="open-help"><HelpIcon size={18} /></button>
             <button type="button" className="round-btn config-button" title={t("Settings")} onClick={() => set({ modal: "settings" })} data-testid="open-settings"><Gear size={18} /></button>
           </div>
         </main>

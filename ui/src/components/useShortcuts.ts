@@ -21,8 +21,8 @@ export function useShortcuts() {
       const editing = isEditable(e.target);
       const flow = useFlow.getState();
       const selected = () => selectCurrentTab(flow).nodes.filter((n) => n.selected).map((n) => n.id);
-      const modalOpen = Boolean(document.querySelector(".modal-backdrop"));
-      if (modalOpen) return;
+      // a dialog or the guided tour (driver.js marks the page) has the keyboard
+      if (document.querySelector(".modal-backdrop") || document.body.classList.contains("driver-active")) return;
       if (mod && key === "enter") { e.preventDefault(); runAll(e.shiftKey); return; }
       // Shift+Enter runs the selected node, or the node whose field is being edited
       if (e.shiftKey && !mod && !e.altKey && key === "enter") {
@@ -51,7 +51,7 @@ export function useShortcuts() {
         return;
       }
       if (e.shiftKey && key === "l" && !mod) { e.preventDefault(); flow.autoLayout(); setTimeout(() => rf.fitView({ padding: 0.15, maxZoom: 1, minZoom: 0.5, duration: 300 }), 50); return; }
-      if (e.key === "?") { e.preventDefault(); usePrefs.getState().set({ modal: "help" }); }
+      if (e.key === "?") { e.preventDefault(); usePrefs.getState().set({ modal: "help", helpView: null }); }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);

@@ -100,7 +100,6 @@ export const en: Record<string, string> = {
   NodesShownInPalette: "Nodes shown in the palette",
   // help
   KeyboardShortcuts: "Keyboard shortcuts", GettingStarted: "Getting started",
-  helpIntro: "Drag nodes from the left onto the canvas, connect an output (square, right) to an input (round, left), fill in the fields and run. Outputs appear on each node; streamed text appears as it is written.",
   sc_run: "Run the whole flow", sc_run_selected: "Run the selected node", sc_stop: "Stop the running flow", sc_delete: "Delete the selection",
   sc_undo: "Undo", sc_redo: "Redo", sc_copy: "Copy the selected nodes", sc_paste: "Paste nodes (also in another tab)",
   sc_duplicate: "Duplicate the selected nodes", sc_export: "Export the flow as JSON", sc_layout: "Tidy the layout", sc_selectall: "Select every node",

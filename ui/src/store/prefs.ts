@@ -1,6 +1,7 @@
 /** User preferences and panel visibility; API keys and app parameters live only in this browser. */
 import { create } from "zustand";
 import type { Language } from "../i18n/languages";
+import type { HelpView } from "../model/helpLinks";
 import { loadLanguage } from "../i18n/tables";
 import { readJson, readString, remove, write } from "./storage";
 
@@ -35,6 +36,8 @@ interface PrefsState {
   sidePaneOpen: boolean;
   sidePaneTab: SidePaneTab;
   modal: Modal;
+  /** what the help popup shows besides its cards (null: the cards) */
+  helpView: HelpView | null;
   settingsTab: "user" | "app" | "display";
 
   setTheme: (theme: Theme) => void;
@@ -44,7 +47,7 @@ interface PrefsState {
   setParameters: (parameters: ParameterSections) => void;
   mergeServerParameters: (server: ParameterSections) => void;
   setAppConfig: (config: Record<string, string>) => void;
-  set: (patch: Partial<Pick<PrefsState, "paletteOpen" | "sidePaneOpen" | "sidePaneTab" | "modal" | "settingsTab">>) => void;
+  set: (patch: Partial<Pick<PrefsState, "paletteOpen" | "sidePaneOpen" | "sidePaneTab" | "modal" | "helpView" | "settingsTab">>) => void;
 }
 
 /** Phones and small tablets: the palette and the side pane are drawers over the canvas (styles.css, same width). */
@@ -105,6 +108,7 @@ export const usePrefs = create<PrefsState>((set, get) => ({
   sidePaneOpen: false,
   sidePaneTab: "json",
   modal: null,
+  helpView: null,
   settingsTab: "user",
 
   setTheme: (theme) => {

@@ -90,7 +90,7 @@ function Toolbar({ id, data, visible }: { id: string; data: NodeData; visible: b
         <button type="button" title={t("OpeninSidepane")} onClick={() => { flow().selectNode(id); setPrefs({ sidePaneOpen: true, sidePaneTab: "current" }); }}><PanelRight size={15} /></button>
         <button type="button" title={t("RunFreshHint")} onClick={() => runNode(id, true)} data-testid="node-action-run-fresh"><Refresh size={15} /></button>
         <button type="button" title={t("ClearOutput")} onClick={() => flow().clearOutput(id)} data-testid="node-action-clear"><Eraser size={15} /></button>
-        <button type="button" title={t("Help")} onClick={() => openHelp({ help: { nodeId: id } })}><HelpIcon size={15} /></button>
+        <button type="button" title={t("Help")} onClick={() => openHelp({ help: { nodeId: id } })} data-testid="node-action-help"><HelpIcon size={15} /></button>
         <button type="button" className="danger" title={t("RemoveNode")} onClick={() => flow().removeNodes([id])} data-testid="node-action-remove"><Trash size={15} /></button>
       </div>
       {panel === "color" && (

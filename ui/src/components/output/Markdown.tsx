@@ -1,4 +1,5 @@
-/** GitHub-flavoured Markdown with highlighted code blocks (highlight.js, a few common languages). */
+/** GitHub-flavoured Markdown with highlighted code blocks (highlight.js, a few common languages); help pages also get
+ *  heading ids (rehype-slug, GitHub's anchors) and links that stay in the help popup. */
 import hljs from "highlight.js/lib/core";
 import bash from "highlight.js/lib/languages/bash";
 import css from "highlight.js/lib/languages/css";
@@ -12,8 +13,10 @@ import xml from "highlight.js/lib/languages/xml";
 import yaml from "highlight.js/lib/languages/yaml";
 import { memo, type ReactNode } from "react";
 import ReactMarkdown from "react-markdown";
+import rehypeSlug from "rehype-slug";
 import remarkGfm from "remark-gfm";
 import { useT } from "../../i18n";
+import { isPlainClick } from "../../model/helpLinks";
 import { copyText } from "./clipboard";
 
 const languages = { bash, css, javascript, json, markdown, python, sql, typescript, xml, yaml };
@@ -49,13 +52,34 @@ function CodeBlock({ language, code }: { language: string; code: string }) {
   );
 }
 
-export const Markdown = memo(function Markdown({ source }: { source: string }) {
+/** A link the page handles itself: its href (for a middle click or a new tab) and what a plain click does. */
+export interface InAppLink {
+  href: string;
+  open: () => void;
+}
+
+export interface MarkdownProps {
+  source: string;
+  /** give headings ids: this prefix + their GitHub-style anchor */
+  headingIdPrefix?: string;
+  /** links that stay in the page (others open in a new tab) */
+  inAppLink?: (href: string) => InAppLink | null;
+}
+
+export const Markdown = memo(function Markdown({ source, headingIdPrefix, inAppLink }: MarkdownProps) {
   return (
     <div className="markdown">
       <ReactMarkdown
         remarkPlugins={[remarkGfm]}
+        rehypePlugins={headingIdPrefix === undefined ? [] : [[rehypeSlug, { prefix: headingIdPrefix }]]}
         components={{
-          a: ({ href, children }) => <a href={href} target="_blank" rel="noreferrer noopener">{children}</a>,
+          a: ({ href, children }) => {
+            const link = href ? inAppLink?.(href) : null;
+            if (link) {
+              return <a href={link.href} onClick={(e) => { if (isPlainClick(e)) { e.preventDefault(); link.open(); } }}>{children}</a>;
+            }
+            return <a href={href} target="_blank" rel="noreferrer noopener">{children}</a>;
+          },
           code: ({ className, children }) => {
             const match = /language-([\w+-]+)/.exec(className ?? "");
             const code = text(children).replace(/\n$/, "");
