@@ -15,9 +15,11 @@ ACTIVE = f"{PREFIX}:runs:active"
 HEARTBEAT_S = 2.0
 ALIVE_TTL_S = 6
 STREAM_MAXLEN = 20_000
-#: Connections to Redis one process may hold: a web process holds one per run it relays (a blocking read), so
-#: this bounds the runs it follows at once; past it, a reader waits for a connection instead of failing.
-MAX_CONNECTIONS = 4000
+WAKE_TTL_S = 3600
+#: Connections to Redis one process may hold (its green threads share them; past it, one waits for a connection).
+MAX_CONNECTIONS = 1000
+
+Event = tuple[int, str, dict[str, Any]]  # (seq, event name, wire payload)
 
 
 def _stream(run_id: str) -> str:
@@ -32,22 +34,65 @@ class RedisBus:
 
     # ---- events -----------------------------------------------------------------------------------
     def append(self, run_id: str, seq: int, name: str, payload: dict[str, Any]) -> None:
-        """Add one event at id `seq-0`; the stream is trimmed and expires RUN_STREAM_TTL_S after its last event."""
+        """Add one event at id `seq-0`."""
+        self.append_many(run_id, [(seq, name, payload)])
+
+    def append_many(self, run_id: str, events: list[Event]) -> None:
+        """Add events in order, at ids `seq-0`, in one round trip; the stream is trimmed and expires
+        RUN_STREAM_TTL_S after its last event."""
         key = _stream(run_id)
         pipe = self.redis.pipeline(transaction=False)
-        pipe.xadd(key, {"e": name, "p": orjson.dumps(payload)}, id=f"{seq}-0", maxlen=STREAM_MAXLEN,
-                  approximate=True)
+        for seq, name, payload in events:
+            pipe.xadd(key, {"e": name, "p": orjson.dumps(payload)}, id=f"{seq}-0", maxlen=STREAM_MAXLEN,
+                      approximate=True)
         pipe.expire(key, self._ttl)
         pipe.execute()
 
-    def read(self, run_id: str, after_seq: int,
-             block_ms: int | None) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    def read(self, run_id: str, after_seq: int, block_ms: int | None) -> Iterator[Event]:
         """Events after `after_seq` (waiting up to `block_ms` for the first one; None: not at all)."""
-        answer = self.redis.xread({_stream(run_id): f"{after_seq}-0"}, block=block_ms, count=500)
-        for _key, entries in answer or []:
-            for entry_id, fields in entries:
-                seq = int(entry_id.split(b"-", 1)[0])
-                yield seq, fields[b"e"].decode(), orjson.loads(fields[b"p"])
+        events, _ = self.read_many({run_id: after_seq}, block_ms)
+        yield from events.get(run_id, [])
+
+    def read_many(self, after: dict[str, int], block_ms: int | None,
+                  wake: tuple[str, str] | None = None) -> tuple[dict[str, list[Event]], str | None]:
+        """Events of several runs, each after its seq, in one read. `wake` (key, last id seen) is a stream whose
+        new entries end the wait: the answer's second part is then the wake stream's newest id."""
+        runs = {_stream(run_id): run_id for run_id in after}
+        streams = {key: f"{after[run_id]}-0" for key, run_id in runs.items()}
+        if wake is not None:
+            streams[wake[0]] = wake[1]
+        events: dict[str, list[Event]] = {}
+        woken = None
+        for key, entries in self.redis.xread(streams, block=block_ms, count=500) or []:  # type: ignore[arg-type]
+            name = key.decode()
+            if name in runs:
+                events[runs[name]] = [(int(entry_id.split(b"-", 1)[0]), fields[b"e"].decode(),
+                                       orjson.loads(fields[b"p"])) for entry_id, fields in entries]
+            elif entries:
+                woken = entries[-1][0].decode()
+        return events, woken
+
+    def wake(self, key: str) -> None:
+        """Add an entry to a wake stream (it ends the read_many waiting on it)."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.xadd(key, {"w": 1}, maxlen=16, approximate=True)
+        pipe.expire(key, WAKE_TTL_S)
+        pipe.execute()
+
+    def quiet_runs_gone(self, run_ids: list[str], after: dict[str, int]) -> list[str]:
+        """Of runs no event came from for a while: those no longer going whose stream holds nothing new."""
+        pipe = self.redis.pipeline(transaction=False)
+        for run_id in run_ids:
+            pipe.sismember(ACTIVE, run_id)
+            pipe.xrevrange(_stream(run_id), count=1)
+        answers = pipe.execute()
+        gone = []
+        for index, run_id in enumerate(run_ids):
+            active, last = answers[2 * index], answers[2 * index + 1]
+            last_seq = int(last[0][0].split(b"-", 1)[0]) if last else 0
+            if not active and last_seq <= after[run_id]:
+                gone.append(run_id)
+        return gone
 
     def last_seq(self, run_id: str) -> int:
         entries = self.redis.xrevrange(_stream(run_id), count=1)

@@ -7,6 +7,7 @@ from typing import Any
 
 from app import concurrency
 from app.cluster.bus import RedisBus
+from app.cluster.relay import StreamRelay
 from app.cluster.remote import RemoteRun
 from app.cluster.sealing import seal
 from app.engine.channel import EventSink, RunChannel
@@ -40,6 +41,7 @@ class ClusterRegistry(RunRegistry):
         self._celery = celery
         self._secret = secret
         self._read_history = ReadOnlyHistory(history) if history is not None else None
+        self._relay = StreamRelay(bus)
 
     def _channel(self, run_id: str) -> RunChannel:
         return RunChannel(run_id, self.sink, self._read_history,
@@ -63,12 +65,12 @@ class ClusterRegistry(RunRegistry):
 
         if how.sid is not None:
             self.bus.followers_changed(run_id, 1)
-        return RemoteRun(run_id, how.sid, how.target, channel, self.bus, self._forget, enqueue)
+        return RemoteRun(run_id, how.sid, how.target, channel, self.bus, self._relay, self._forget, enqueue)
 
     def _attach(self, run_id: str) -> Any:
         if not self.bus.is_active(run_id):
             return None
-        return RemoteRun(run_id, None, None, self._channel(run_id), self.bus, self._forget)
+        return RemoteRun(run_id, None, None, self._channel(run_id), self.bus, self._relay, self._forget)
 
     def join(self, sid: str, run_id: str, after_seq: int) -> Any:
         run = super().join(sid, run_id, after_seq)

@@ -12,6 +12,7 @@ from app import concurrency
 from app.cluster.bus import HEARTBEAT_S, RedisBus
 from app.cluster.ending import end_failed
 from app.cluster.sealing import unseal
+from app.cluster.stream_writer import StreamWriter
 from app.cluster.shared_slots import RedisSlots
 from app.engine.channel import EventSink, RunChannel
 from app.engine.flow import validate_flow
@@ -24,6 +25,8 @@ from app.runstore import RunDatabase
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
+#: How long a run's task waits, after the run's end, for its last events to reach Redis.
+DRAIN_S = 30.0
 
 
 class NoSockets:
@@ -46,6 +49,7 @@ class WorkerRuntime:
         self.registry = injector.get(ProcessorRegistry)
         self.history = injector.get(RunDatabase).history
         self.runs = RunRegistry(injector.get(RunServices), NoSockets(), self.history, on_channel=self._to_stream)
+        self._writers: dict[str, StreamWriter] = {}
 
     def start(self) -> WorkerRuntime:
         lease = self.settings.provider_timeout_s * (self.settings.provider_max_retries + 1) + 60
@@ -55,14 +59,19 @@ class WorkerRuntime:
         return self
 
     def _to_stream(self, channel: RunChannel) -> None:
-        run_id = channel.run_id
+        writer = StreamWriter(self.bus, channel.run_id, self._history_flushed)
+        self._writers[channel.run_id] = writer
+        channel.listen(writer.add, 0)
 
-        def append(seq: int, name: str, payload: dict[str, Any]) -> None:
-            if name == "run_end" and self.history is not None:
-                self.history.recorder.flush()  # whoever sees run_end finds the run's end in the history
-            self.bus.append(run_id, seq, name, payload)
+    def _history_flushed(self) -> None:
+        if self.history is not None:
+            self.history.recorder.flush()  # whoever sees run_end finds the run's end in the history
 
-        channel.listen(append, 0)
+    def _drain(self, run_id: str) -> None:
+        """Every event the run emitted is in its stream (before anything is appended from outside the run)."""
+        writer = self._writers.pop(run_id, None)
+        if writer is not None and not writer.drain(DRAIN_S):
+            log.error("run %s: its last events did not reach Redis within %s s", run_id, DRAIN_S)
 
     def execute(self, run_id: str, items: list[Any], sealed: str, how: dict[str, Any]) -> None:
         """Run it to its end (the task holds a worker slot meanwhile)."""
@@ -73,17 +82,20 @@ class WorkerRuntime:
             if self.bus.cancel_requested(run_id):
                 run.cancel()
             run.wait()
+            self._drain(run_id)
         except UserError as exc:
             self._fail(run_id, exc.message)
         except Exception:  # noqa: BLE001 - the run must end for its followers whatever happened
             log.exception("run %s failed in the worker", run_id)
             self._fail(run_id, "The run failed because of an internal error; the worker's log has the details.")
         finally:
+            self._writers.pop(run_id, None)
             self.bus.claim_end(run_id)
 
     def _fail(self, run_id: str, message: str) -> None:
         """End a run that could not start (or broke): an error and a run_end after whatever it already sent."""
         run = self.runs.get(run_id)
+        self._drain(run_id)
         if run is None or not run.finished:
             end_failed(self.bus, self.history, run_id, message)
 
