@@ -48,9 +48,12 @@ class StreamWriter:
                 if not batch:
                     self._drained.set()
                     return
-            if any(name == "run_end" for _, name, _ in batch):
-                self._before_end()
-            self._append(batch)
+            try:
+                if any(name == "run_end" for _, name, _ in batch):
+                    self._before_end()
+                self._append(batch)
+            except Exception:  # noqa: BLE001 - the writer must go on (and drain) whatever one batch did
+                log.exception("run %s: %d events could not be appended", self._run_id, len(batch))
 
     def _append(self, batch: list[Event]) -> None:
         for attempt in range(1, ATTEMPTS + 1):
