@@ -11,13 +11,8 @@ import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";
 import { Close } from "./icons";
 import { GenericNode } from "./nodes/GenericNode";
-import { ReplicateNode } from "./nodes/ReplicateNode";
-import { DisplayNode, FileNode, SplitterNode, TransitionNode } from "./nodes/SpecialNodes";
+import { SPECIAL_NODES as SPECIAL } from "./nodes/lazyNodes";
 import { DRAG_MIME, type PaletteItemPayload } from "./Palette";
-
-const SPECIAL: NodeTypes = {
-  file: FileNode, "file-drop": FileNode, "ai-data-splitter": SplitterNode, transition: TransitionNode, display: DisplayNode, replicate: ReplicateNode,
-};
 
 function ButtonEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected }: EdgeProps) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
