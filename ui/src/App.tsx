@@ -2,7 +2,6 @@
 import { ReactFlowProvider } from "@xyflow/react";
 import { useEffect, useState } from "react";
 import { api } from "./api/rest";
-import { afterFirstScreen } from "./afterFirstScreen";
 import { Canvas } from "./components/Canvas";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header } from "./components/Header";
@@ -99,8 +98,6 @@ export function App() {
       stopKeepingRuns?.();
     };
   }, []);
-
-  useEffect(() => { if (ready) afterFirstScreen(); }, [ready]);
 
   if (!ready) return null;
   return (

@@ -5,6 +5,7 @@ import {
 } from "@xyflow/react";
 import { useEffect, useMemo, useRef, type DragEvent } from "react";
 import { useShallow } from "zustand/react/shallow";
+import { afterFirstScreen } from "../afterFirstScreen";
 import { freeSpot } from "../model/layout";
 import type { FlowEdge, FlowNode } from "../model/types";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
@@ -55,6 +56,9 @@ export function Canvas() {
     fitted.current = tab.id;
     requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1 }));
   }, [initialized, tab.id, empty, rf]);
+
+  // the canvas is drawn: what comes next (the socket, likely parts) starts loading
+  useEffect(() => { if (initialized || empty) afterFirstScreen(); }, [initialized, empty]);
 
   const nodeTypes = useMemo(() => {
     const types: NodeTypes = {};
