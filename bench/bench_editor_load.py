@@ -96,10 +96,11 @@ def markdown(result: dict[str, Any]) -> str:
             f"| Time to the Socket.IO connection, median ms | {result['connected_median_ms']:.0f} | — |\n"
             f"| JavaScript fetched before the canvas is usable, gzipped KB | {result['js_gzip_kb']:.1f} | < 150 |\n"
             f"| Its files | {len(result['scripts'])} | — |\n\n"
-            "Not under the 150 KB target yet: React DOM (about 58 KB gzipped) and React Flow with its d3 parts "
-            "(about 55 KB) are most of it; socket.io-client (13 KB, its own chunk) is asked for at the end of boot "
-            "and arrives before the sample flow is drawn. Dialogs, run history, Markdown/highlight.js and the French "
-            "tables are fetched only when first needed.\n")
+            "What it is: one chunk with Preact (preact/compat stands in for React DOM, docs/ui.md \"First load\"), "
+            "React Flow with its d3 parts and the code of the first screen. socket.io-client (13 KB) is fetched once "
+            "the first screen is drawn, with the parts the next clicks most likely need (output viewers, node "
+            "toolbar, special nodes); dialogs, the side pane, run history, Markdown/highlight.js and the French "
+            "tables are fetched when first needed.\n")
 
 
 if __name__ == "__main__":

@@ -15,16 +15,19 @@ def test_first_load_is_quick_and_small(browser: Browser, server: ServerProcess, 
     print(result)
     # generous: 2 shared cores; a typical load takes a few hundred ms
     assert result["median_ms"] < 5_000, result
-    # a guard against regressions (about 186 KB today: React, React Flow, socket.io-client and the editor; the
-    # issue's target of 150 KB is not reached, see docs/benchmarks.md "## Editor load")
-    assert result["js_gzip_kb"] < 200, f"first-load JavaScript {result['js_gzip_kb']:.1f} KB gzipped: {result['scripts']}"
+    # the target: under 150 KB of JavaScript (gzipped) before the canvas can be used (about 103 KB today,
+    # docs/benchmarks.md "## Editor load")
+    assert result["js_gzip_kb"] < 150, f"first-load JavaScript {result['js_gzip_kb']:.1f} KB gzipped: {result['scripts']}"
     # the French tables are fetched only when French is chosen
     assert not [s for s in result["scripts"] if "/fr" in s], result["scripts"]
-    # what the first screen does not need stays out of it
-    assert not [s for s in result["scripts"] if "Markdown" in s or "Modal" in s or "Dialog" in s], result["scripts"]
+    # what the first screen does not draw stays out of it: each is its own chunk, fetched after the canvas is usable
+    later = ("Markdown", "Modal", "Dialog", "SidePane", "NodeMenu", "OutputView", "SpecialNodes", "ReplicateNode",
+             "moreWidgets", "PaletteCard", "/runs-", "/socket-")
+    assert not [s for s in result["scripts"] if any(name in s for name in later)], result["scripts"]
     # nor the media viewers (wavesurfer.js, three.js, pdf.js): loaded when such an output shows
     viewers = ("AudioWave", "ModelView", "PdfPreview", "pdf.worker")
     assert not [s for s in result["scripts"] if any(name in s for name in viewers)], result["scripts"]
-    for path in result["scripts"]:  # nor their code in some other chunk (three.js, wavesurfer.js, pdf.js markers)
+    for path in result["scripts"]:  # nor their code, nor socket.io-client's, in some other chunk
         code = (ui_dist / path.lstrip("/")).read_text(errors="replace")
-        assert not [m for m in ("THREE.", "wavesurfer", "GlobalWorkerOptions") if m in code], path
+        # three.js, wavesurfer.js, pdf.js; engine.io (socket.io-client connects once the first screen is drawn)
+        assert not [m for m in ("THREE.", "wavesurfer", "GlobalWorkerOptions", "xhr poll error") if m in code], path

@@ -2,14 +2,13 @@
 import { ReactFlowProvider } from "@xyflow/react";
 import { useEffect, useState } from "react";
 import { api } from "./api/rest";
-import { connectSocket } from "./api/socket";
 import { Canvas } from "./components/Canvas";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Header } from "./components/Header";
 import { Dialogs } from "./components/lazyParts";
 import { Gear, HelpIcon } from "./components/icons";
 import { Palette } from "./components/Palette";
-import { SidePane } from "./components/SidePane";
+import { SidePaneSlot } from "./components/SidePaneSlot";
 import { Toasts } from "./components/Toasts";
 import { startTourOnFirstVisit } from "./components/tour/tourState";
 import { useShortcuts } from "./components/useShortcuts";
@@ -64,7 +63,7 @@ function Workspace() {
             <button type="button" className="round-btn config-button" title={t("Settings")} onClick={() => set({ modal: "settings" })} data-testid="open-settings"><Gear size={18} /></button>
           </div>
         </main>
-        <SidePane />
+        <SidePaneSlot />
       </div>
       <Dialogs />
     </>
@@ -91,7 +90,6 @@ export function App() {
       setIncomplete(!complete);
       stopAutosave = startAutosave();
       stopKeepingRuns = startKeepingRuns();
-      void connectSocket();
       setReady(true);
       document.getElementById("loading-screen")?.remove();
     });

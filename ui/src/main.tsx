@@ -2,6 +2,7 @@
 import "@xyflow/react/dist/style.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import "./preactTiming";
 import { App } from "./App";
 import "./styles.css";
 

@@ -1,7 +1,6 @@
-/** The single Socket.IO connection: state for the header indicator, run events into the store; on each
+/** The single Socket.IO connection (its state for the header: connection.ts), run events into the store; on each
  * connect the runs of this page are joined again (runJoin.ts). Starting and stopping runs: runs.ts. */
 import type { Socket } from "socket.io-client";
-import { create } from "zustand";
 import { translate } from "../i18n";
 import { readableMessage } from "../i18n/messages";
 import { resolveLargeOutputs } from "./largeOutputs";
@@ -9,10 +8,7 @@ import { joinRun, joinRuns } from "./runJoin";
 import { useFlow, type RunEventName } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";
 import { toast } from "../store/toasts";
-
-export type ConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
-
-export const useConnection = create<{ state: ConnectionState; attempts: number }>(() => ({ state: "connecting", attempts: 0 }));
+import { useConnection } from "./connection";
 
 let socket: Socket | null = null;
 const t = (key: string, vars?: Record<string, string | number>) => translate(usePrefs.getState().language, key, vars);

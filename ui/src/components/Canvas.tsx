@@ -5,19 +5,15 @@ import {
 } from "@xyflow/react";
 import { useEffect, useMemo, useRef, type DragEvent } from "react";
 import { useShallow } from "zustand/react/shallow";
+import { afterFirstScreen } from "../afterFirstScreen";
 import { freeSpot } from "../model/layout";
 import type { FlowEdge, FlowNode } from "../model/types";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";
 import { Close } from "./icons";
 import { GenericNode } from "./nodes/GenericNode";
-import { ReplicateNode } from "./nodes/ReplicateNode";
-import { DisplayNode, FileNode, SplitterNode, TransitionNode } from "./nodes/SpecialNodes";
+import { SPECIAL_NODES as SPECIAL } from "./nodes/lazyNodes";
 import { DRAG_MIME, type PaletteItemPayload } from "./Palette";
-
-const SPECIAL: NodeTypes = {
-  file: FileNode, "file-drop": FileNode, "ai-data-splitter": SplitterNode, transition: TransitionNode, display: DisplayNode, replicate: ReplicateNode,
-};
 
 function ButtonEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected }: EdgeProps) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
@@ -60,6 +56,9 @@ export function Canvas() {
     fitted.current = tab.id;
     requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1 }));
   }, [initialized, tab.id, empty, rf]);
+
+  // the canvas is drawn: what comes next (the socket, likely parts) starts loading
+  useEffect(() => { if (initialized || empty) afterFirstScreen(); }, [initialized, empty]);
 
   const nodeTypes = useMemo(() => {
     const types: NodeTypes = {};

@@ -1,8 +1,8 @@
 /** Top bar: logo, flow tabs, history and layout tools, theme, connection state, Run all / Stop. */
 import { useReactFlow } from "@xyflow/react";
 import { useEffect, useRef, useState } from "react";
-import { runAll, stopRuns } from "../api/runs";
-import { useConnection } from "../api/socket";
+import { useConnection } from "../api/connection";
+import { runAll, stopRuns } from "../api/runCommands";
 import { useT } from "../i18n";
 import { useFlow } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";

@@ -1,13 +1,15 @@
 /** Left node palette: sections, search, drag onto the canvas (or double-click / Enter to add). */
 import { useReactFlow } from "@xyflow/react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { translate, useLanguage, useT } from "../i18n";
 import type { NodeConfig } from "../model/types";
 import { freeSpot } from "../model/layout";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { isNarrowScreen, usePrefs } from "../store/prefs";
 import { ChevronDown, ChevronLeft, ChevronRight, Grip, NodeIcon, Search } from "./icons";
-import { PaletteCard } from "./PaletteCard";
+
+/** The help card of a hovered item (its own chunk, loaded on the first hover). */
+const PaletteCard = lazy(async () => ({ default: (await import("./PaletteCard")).PaletteCard }));
 
 export const DRAG_MIME = "application/aiflow-node";
 const SECTIONS = ["input", "models", "tools"] as const;
@@ -94,7 +96,7 @@ function Item({ config, onAdd }: { config: NodeConfig; onAdd: (p: PaletteItemPay
       {config.isBeta && <span className="ribbon beta">{t("Beta")}</span>}
       {config.isNew && <span className="ribbon new">{t("New")}</span>}
       <Grip size={14} className="grip" />
-      {card && <PaletteCard config={config} anchor={card} />}
+      {card && <Suspense fallback={null}><PaletteCard config={config} anchor={card} /></Suspense>}
     </div>
   );
 }

@@ -1,7 +1,8 @@
-/** Right pane: the flow as JSON (import, export, clear), the selected node's form and output, the flow's run history. */
+/** Right pane, its own chunk (loaded when first opened, SidePaneSlot.tsx): the flow as JSON (import, export, clear), the
+ * selected node's form and output, the flow's run history. */
 import { Suspense, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { runNode } from "../api/runs";
+import { runNode } from "../api/runCommands";
 import { useT } from "../i18n";
 import { serializeFlow } from "../model/flowJson";
 import { shownOutput } from "../model/outputLook";
@@ -13,7 +14,7 @@ import { FieldList } from "./fields/FieldList";
 import { HistoryView } from "./lazyParts";
 import { exportFlow, importFlowFile } from "./flowFile";
 import { saveToServer } from "./flowLibrary";
-import { ChevronLeft, ChevronRight, CloudUp, CopyIcon, DownloadIcon, Eraser, FolderOpen, NodeIcon, Play, Spinner, Trash, UploadIcon } from "./icons";
+import { CloudUp, CopyIcon, DownloadIcon, Eraser, FolderOpen, NodeIcon, Play, Spinner, Trash, UploadIcon } from "./icons";
 import { StatusBadge, useRunState } from "./nodes/NodeShell";
 import { copyText } from "./output/clipboard";
 import { OutputView } from "./output/OutputView";
@@ -116,27 +117,19 @@ function CurrentNode() {
   );
 }
 
+/** The pane (shown while open; its toggle: SidePaneSlot.tsx). */
 export function SidePane() {
   const t = useT();
-  const open = usePrefs((s) => s.sidePaneOpen);
   const tab = usePrefs((s) => s.sidePaneTab);
   const set = usePrefs((s) => s.set);
   return (
-    <>
-      <button type="button" className={`side-toggle ${open ? "open" : ""}`} onClick={() => set({ sidePaneOpen: !open })}
-        title={open ? t("CloseSidePane") : t("OpenSidePane")} data-testid="side-pane-toggle">
-        {open ? <ChevronRight size={16} /> : <ChevronLeft size={16} />}
-      </button>
-      {open && (
-        <aside className="side-pane" data-testid="side-pane">
-          <div className="pills-tabs">
-            <button type="button" className={tab === "json" ? "active" : ""} onClick={() => set({ sidePaneTab: "json" })} data-testid="side-tab-json">{t("JsonView")}</button>
-            <button type="button" className={tab === "current" ? "active" : ""} onClick={() => set({ sidePaneTab: "current" })} data-testid="side-tab-current">{t("currentNodeView")}</button>
-            <button type="button" className={tab === "history" ? "active" : ""} onClick={() => set({ sidePaneTab: "history" })} data-testid="side-tab-history">{t("HistoryView")}</button>
-          </div>
-          {tab === "json" ? <JsonView /> : tab === "current" ? <CurrentNode /> : <Suspense fallback={null}><HistoryView /></Suspense>}
-        </aside>
-      )}
-    </>
+    <aside className="side-pane" data-testid="side-pane">
+      <div className="pills-tabs">
+        <button type="button" className={tab === "json" ? "active" : ""} onClick={() => set({ sidePaneTab: "json" })} data-testid="side-tab-json">{t("JsonView")}</button>
+        <button type="button" className={tab === "current" ? "active" : ""} onClick={() => set({ sidePaneTab: "current" })} data-testid="side-tab-current">{t("currentNodeView")}</button>
+        <button type="button" className={tab === "history" ? "active" : ""} onClick={() => set({ sidePaneTab: "history" })} data-testid="side-tab-history">{t("HistoryView")}</button>
+      </div>
+      {tab === "json" ? <JsonView /> : tab === "current" ? <CurrentNode /> : <Suspense fallback={null}><HistoryView /></Suspense>}
+    </aside>
   );
 }

@@ -1,10 +1,9 @@
 /** Global keyboard shortcuts (listed in the Help dialog and docs/ui.md). */
 import { useReactFlow } from "@xyflow/react";
 import { useEffect } from "react";
-import { runAll, runNode, stopRuns } from "../api/runs";
+import { runAll, runNode, stopRuns } from "../api/runCommands";
 import { selectCurrentTab, useFlow } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";
-import { exportFlow } from "./flowFile";
 
 function isEditable(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -32,7 +31,7 @@ export function useShortcuts() {
         return;
       }
       if (key === "escape" && Object.keys(flow.runs).length) { e.preventDefault(); stopRuns(); return; }
-      if (mod && key === "s") { e.preventDefault(); exportFlow(); return; }
+      if (mod && key === "s") { e.preventDefault(); void import("./flowFile").then((m) => m.exportFlow()); return; }
       if (editing) return;
       if (key === "delete" || key === "backspace") { if (flow.removeSelection()) e.preventDefault(); return; }
       if (mod && key === "z" && !e.shiftKey) { e.preventDefault(); flow.undo(); return; }

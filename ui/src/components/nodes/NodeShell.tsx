@@ -1,22 +1,21 @@
-/** The frame every node shares: header (icon, title, status, run), toolbar, handles, error, output area. */
-import { NodeToolbar, Position, useUpdateNodeInternals } from "@xyflow/react";
-import { useEffect, useState, type ReactNode } from "react";
+/** The frame every node shares: header (icon, title, status, run), toolbar (NodeMenu.tsx), handles, error, output area. */
+import { useUpdateNodeInternals } from "@xyflow/react";
+import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { runNode } from "../../api/runs";
+import { runNode } from "../../api/runCommands";
 import { useLanguage, useT } from "../../i18n";
 import { readableMessage } from "../../i18n/messages";
 import { inHandle, outHandle } from "../../model/fields";
 import { formatDuration } from "../../model/format";
 import { shownOutput } from "../../model/outputLook";
 import type { NodeData, NodeRunState } from "../../model/types";
-import { useDialogs } from "../../store/dialogs";
 import { selectCurrentTab, useFlow } from "../../store/flowStore";
-import { usePrefs } from "../../store/prefs";
-import { Check, Duplicate, Eraser, HelpIcon, NodeIcon, PaletteIcon, PanelRight, Pencil, Play, Refresh, Spinner, Trash } from "../icons";
-import { OutputView } from "../output/OutputView";
+import { Check, NodeIcon, Play, Spinner } from "../icons";
+import { OutputView } from "../output/LazyOutputView";
 import { SideHandles, type HandleSpec } from "./SideHandle";
 
-export const NODE_COLORS = ["", "#d2691e", "#b22222", "#06b6d4", "#84cc16", "#eab308", "#8a2be2", "#d946ef"];
+/** The toolbar of a selected node (NodeMenu.tsx), loaded the first time a node is selected. */
+const NodeMenu = lazy(async () => ({ default: (await import("./NodeMenu")).NodeMenu }));
 
 export function useRunState(id: string): NodeRunState | undefined {
   return useFlow((s) => selectCurrentTab(s).runState?.[id]);
@@ -71,47 +70,6 @@ export function RunButton({ id, state }: { id: string; state?: NodeRunState }) {
   );
 }
 
-function Toolbar({ id, data, visible }: { id: string; data: NodeData; visible: boolean }) {
-  const t = useT();
-  const [panel, setPanel] = useState<null | "color" | "name">(null);
-  const flow = useFlow.getState;
-  const openHelp = useDialogs((s) => s.open);
-  const setPrefs = usePrefs((s) => s.set);
-  const appearance = data.appearance ?? {};
-  useEffect(() => { if (!visible) setPanel(null); }, [visible]);
-  return (
-    <NodeToolbar isVisible={visible} position={Position.Top} offset={10} className="node-toolbar nodrag" data-testid={`node-toolbar-${id}`}>
-      <div className="toolbar-row">
-        <button type="button" title={t("NodeColor")} onClick={() => setPanel(panel === "color" ? null : "color")}>
-          <span className="swatch" style={{ background: appearance.color || "transparent" }} /><PaletteIcon size={15} />
-        </button>
-        <button type="button" title={t("ChangeName")} onClick={() => setPanel(panel === "name" ? null : "name")} data-testid="node-action-rename"><Pencil size={15} /></button>
-        <button type="button" title={t("Duplicate")} onClick={() => flow().duplicateNode(id)} data-testid="node-action-duplicate"><Duplicate size={15} /></button>
-        <button type="button" title={t("OpeninSidepane")} onClick={() => { flow().selectNode(id); setPrefs({ sidePaneOpen: true, sidePaneTab: "current" }); }}><PanelRight size={15} /></button>
-        <button type="button" title={t("RunFreshHint")} onClick={() => runNode(id, true)} data-testid="node-action-run-fresh"><Refresh size={15} /></button>
-        <button type="button" title={t("ClearOutput")} onClick={() => flow().clearOutput(id)} data-testid="node-action-clear"><Eraser size={15} /></button>
-        <button type="button" title={t("Help")} onClick={() => openHelp({ help: { nodeId: id } })} data-testid="node-action-help"><HelpIcon size={15} /></button>
-        <button type="button" className="danger" title={t("RemoveNode")} onClick={() => flow().removeNodes([id])} data-testid="node-action-remove"><Trash size={15} /></button>
-      </div>
-      {panel === "color" && (
-        <div className="toolbar-panel swatches">
-          {NODE_COLORS.map((color) => (
-            <button type="button" key={color || "none"} className={`swatch big ${color ? "" : "none"}`} style={{ background: color || undefined }}
-              onClick={() => { flow().updateNodeData(id, { appearance: { ...appearance, color: color || undefined } }); setPanel(null); }} />
-          ))}
-        </div>
-      )}
-      {panel === "name" && (
-        <div className="toolbar-panel">
-          <input autoFocus className="input" placeholder={t("EnterCustomName")} defaultValue={appearance.customName ?? ""}
-            onChange={(e) => flow().updateNodeData(id, { appearance: { ...appearance, customName: e.target.value || undefined } }, `rename:${id}`)}
-            onKeyDown={(e) => { if (e.key === "Enter" || e.key === "Escape") { e.stopPropagation(); setPanel(null); } }} />
-        </div>
-      )}
-    </NodeToolbar>
-  );
-}
-
 interface ShellProps {
   id: string;
   data: NodeData;
@@ -161,7 +119,7 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
   return (
     <div className={`flow-node ${className} status-${state?.status ?? "idle"} ${selected ? "selected" : ""} ${missing ? "has-missing" : ""}`}
       data-testid={`node-${id}`} style={color ? ({ "--node-accent": color } as React.CSSProperties) : undefined}>
-      <Toolbar id={id} data={data} visible={selected} />
+      {selected && <Suspense fallback={null}><NodeMenu id={id} data={data} /></Suspense>}
       <div className="node-header" onDoubleClick={onHeaderDoubleClick}>
         <SideHandles nodeId={id} specs={specs.filter((s) => s.type === "target")} handles={data.handles} sides={["left", "right"]} />
         <NodeIcon name={config?.icon} label={title} />

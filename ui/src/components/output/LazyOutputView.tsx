@@ -1,0 +1,15 @@
+/** The output viewers (OutputView.tsx: text, Markdown, media, files) in their own chunk, loaded with the first output
+ * shown (or once the first screen is drawn); meanwhile a text output shows as plain text (a link or data: nothing). */
+import { lazy, Suspense, type ComponentProps } from "react";
+
+const Viewer = lazy(async () => ({ default: (await import("./OutputView")).OutputView }));
+
+export function OutputView(props: ComponentProps<typeof Viewer>) {
+  const first = Array.isArray(props.value) ? props.value[0] : props.value;
+  const text = typeof first === "string" && !/^(https?:|data:)/.test(first) ? first : "";
+  return (
+    <Suspense fallback={<div className="text-output"><div className="plain">{text}</div></div>}>
+      <Viewer {...props} />
+    </Suspense>
+  );
+}
