@@ -1,5 +1,5 @@
 /** The frame every node shares: header (icon, title, status, run), toolbar, handles, error, output area. */
-import { NodeToolbar, Position, useUpdateNodeInternals } from "@xyflow/react";
+import { NodeToolbar, Position } from "@xyflow/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { runNode } from "../../api/runs";
@@ -14,6 +14,7 @@ import { selectCurrentTab, useFlow } from "../../store/flowStore";
 import { usePrefs } from "../../store/prefs";
 import { Check, Duplicate, Eraser, HelpIcon, NodeIcon, PaletteIcon, PanelRight, Pencil, Play, Refresh, Spinner, Trash } from "../icons";
 import { OutputView } from "../output/OutputView";
+import { useRefreshInternals } from "./refreshInternals";
 import { SideHandles, type HandleSpec } from "./SideHandle";
 
 export const NODE_COLORS = ["", "#d2691e", "#b22222", "#06b6d4", "#84cc16", "#eab308", "#8a2be2", "#d946ef"];
@@ -71,16 +72,17 @@ export function RunButton({ id, state }: { id: string; state?: NodeRunState }) {
   );
 }
 
-function Toolbar({ id, data, visible }: { id: string; data: NodeData; visible: boolean }) {
+/** Drawn only while its node is selected: a NodeToolbar follows the viewport, and 300 of them, even hidden, ran
+ * their store selectors (each over every node) on each frame of a pan. Its panels close with it. */
+function Toolbar({ id, data }: { id: string; data: NodeData }) {
   const t = useT();
   const [panel, setPanel] = useState<null | "color" | "name">(null);
   const flow = useFlow.getState;
   const openHelp = useDialogs((s) => s.open);
   const setPrefs = usePrefs((s) => s.set);
   const appearance = data.appearance ?? {};
-  useEffect(() => { if (!visible) setPanel(null); }, [visible]);
   return (
-    <NodeToolbar isVisible={visible} position={Position.Top} offset={10} className="node-toolbar nodrag" data-testid={`node-toolbar-${id}`}>
+    <NodeToolbar isVisible position={Position.Top} offset={10} className="node-toolbar nodrag" data-testid={`node-toolbar-${id}`}>
       <div className="toolbar-row">
         <button type="button" title={t("NodeColor")} onClick={() => setPanel(panel === "color" ? null : "color")}>
           <span className="swatch" style={{ background: appearance.color || "transparent" }} /><PaletteIcon size={15} />
@@ -132,7 +134,7 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
   const t = useT();
   const language = useLanguage();
   const state = useRunState(id);
-  const updateInternals = useUpdateNodeInternals();
+  const updateInternals = useRefreshInternals();
   const config = data.config;
   const title = data.appearance?.customName || t(config?.nodeName ?? data.processorType);
   const output = data.outputData;
@@ -161,7 +163,7 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
   return (
     <div className={`flow-node ${className} status-${state?.status ?? "idle"} ${selected ? "selected" : ""} ${missing ? "has-missing" : ""}`}
       data-testid={`node-${id}`} style={color ? ({ "--node-accent": color } as React.CSSProperties) : undefined}>
-      <Toolbar id={id} data={data} visible={selected} />
+      {selected && <Toolbar id={id} data={data} />}
       <div className="node-header" onDoubleClick={onHeaderDoubleClick}>
         <SideHandles nodeId={id} specs={specs.filter((s) => s.type === "target")} handles={data.handles} sides={["left", "right"]} />
         <NodeIcon name={config?.icon} label={title} />
