@@ -4,7 +4,6 @@ import {
   type EdgeProps, type NodeTypes, useNodesInitialized,
 } from "@xyflow/react";
 import { useEffect, useMemo, useRef, type DragEvent } from "react";
-import { useShallow } from "zustand/react/shallow";
 import { afterFirstScreen } from "../afterFirstScreen";
 import { freeSpot } from "../model/layout";
 import type { FlowEdge, FlowNode } from "../model/types";
@@ -32,30 +31,50 @@ function ButtonEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, ta
 
 const edgeTypes = { buttonedge: ButtonEdge };
 const defaultEdgeOptions = { type: "buttonedge", markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
+const proOptions = { hideAttribution: false };
+const fitViewOptions = { padding: 0.15, maxZoom: 1 };
+
+// The canvas's handlers never change: a new function on each render of the canvas made React Flow render every
+// node again (they reach each node's wrapper as props).
+const flow = useFlow.getState;
+const onNodesChange = (changes: unknown[]) => flow().onNodesChange(changes as never);
+const onEdgesChange = (changes: unknown[]) => flow().onEdgesChange(changes as never);
+const onConnect = (connection: unknown) => flow().connect(connection as never);
+const isValidConnection = (connection: unknown) => flow().canConnect(connection as FlowEdge);
+const onNodeClick = (_: unknown, node: unknown) => flow().selectNode((node as FlowNode).id);
+const onNodeDragStart = () => flow().pushHistory();
+const onPaneClick = () => flow().selectNode(null);
+const onDragOver = (event: DragEvent) => {
+  event.preventDefault();
+  event.dataTransfer.dropEffect = "move";
+};
 
 export function Canvas() {
-  const tab = useFlow(selectCurrentTab);
-  const typeKey = useFlow(useShallow((s) => [...new Set([...Object.keys(s.configs), ...selectCurrentTab(s).nodes.map((n) => n.type)])].sort().join("|")));
+  // the parts of the tab the canvas draws, each on its own: run states change on every run event
+  const tabId = useFlow((s) => selectCurrentTab(s).id);
+  const nodes = useFlow((s) => selectCurrentTab(s).nodes);
+  const tabEdges = useFlow((s) => selectCurrentTab(s).edges);
+  const configs = useFlow((s) => s.configs);
+  const typeKey = useMemo(() => [...new Set([...Object.keys(configs), ...nodes.map((n) => n.type)])].sort().join("|"), [configs, nodes]);
   const theme = usePrefs((s) => s.theme);
   const showMinimap = usePrefs((s) => s.showMinimap);
-  const flow = useFlow.getState;
   const rf = useReactFlow();
 
   // fit the view once per tab, when its nodes have been measured; a tab opened empty counts as fitted,
   // so the first node dropped on it stays where it was dropped
   const initialized = useNodesInitialized();
   const fitted = useRef<string | null>(null);
-  const empty = tab.nodes.length === 0;
+  const empty = nodes.length === 0;
   useEffect(() => {
-    if (fitted.current === tab.id) return;
+    if (fitted.current === tabId) return;
     if (empty) {
-      fitted.current = tab.id;
+      fitted.current = tabId;
       return;
     }
     if (!initialized) return;
-    fitted.current = tab.id;
-    requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1 }));
-  }, [initialized, tab.id, empty, rf]);
+    fitted.current = tabId;
+    requestAnimationFrame(() => rf.fitView(fitViewOptions));
+  }, [initialized, tabId, empty, rf]);
 
   // the canvas is drawn: what comes next (the socket, likely parts) starts loading
   useEffect(() => { if (initialized || empty) afterFirstScreen(); }, [initialized, empty]);
@@ -66,7 +85,7 @@ export function Canvas() {
     return { ...types, ...SPECIAL };
   }, [typeKey]);
 
-  const edges = useMemo(() => tab.edges.map((e) => ({ ...e, markerEnd: defaultEdgeOptions.markerEnd })), [tab.edges]);
+  const edges = useMemo(() => tabEdges.map((e) => ({ ...e, markerEnd: defaultEdgeOptions.markerEnd })), [tabEdges]);
 
   const onDrop = (event: DragEvent) => {
     const raw = event.dataTransfer.getData(DRAG_MIME);
@@ -80,30 +99,30 @@ export function Canvas() {
   };
 
   return (
-    <div className="reactflow-wrapper" data-testid="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} onDrop={onDrop}>
+    <div className="reactflow-wrapper" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<never, never>
-        key={tab.id}
-        nodes={tab.nodes as unknown as never[]}
+        key={tabId}
+        nodes={nodes as unknown as never[]}
         edges={edges as unknown as never[]}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
-        onNodesChange={(changes) => flow().onNodesChange(changes as never)}
-        onEdgesChange={(changes) => flow().onEdgesChange(changes as never)}
-        onConnect={(connection) => flow().connect(connection)}
-        isValidConnection={(c) => flow().canConnect(c as unknown as FlowEdge)}
-        onNodeClick={(_, node) => flow().selectNode((node as unknown as FlowNode).id)}
-        onNodeDragStart={() => flow().pushHistory()}
-        onPaneClick={() => flow().selectNode(null)}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        onNodeClick={onNodeClick}
+        onNodeDragStart={onNodeDragStart}
+        onPaneClick={onPaneClick}
         deleteKeyCode={null /* Delete/Backspace: useShortcuts, one undo step with the links */}
         multiSelectionKeyCode={["Meta", "Control", "Shift"]}
         colorMode={theme}
         minZoom={0.15}
         maxZoom={1.75}
-        proOptions={{ hideAttribution: false }}
+        proOptions={proOptions}
       >
         <Background variant={BackgroundVariant.Dots} gap={22} size={1.3} />
-        <Controls position="bottom-left" showInteractive={false} fitViewOptions={{ padding: 0.15, maxZoom: 1 }} />
+        <Controls position="bottom-left" showInteractive={false} fitViewOptions={fitViewOptions} />
         {showMinimap && <MiniMap position="bottom-right" pannable zoomable className="minimap" nodeBorderRadius={8} />}
       </ReactFlow>
     </div>

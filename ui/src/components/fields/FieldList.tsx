@@ -1,11 +1,12 @@
 /** The form of a node: visible fields with labels, named input handles, linked state, child fields. */
-import { Handle, Position, useUpdateNodeInternals } from "@xyflow/react";
+import { Handle, Position } from "@xyflow/react";
 import { useEffect } from "react";
 import { humanize, useLanguage, useT } from "../../i18n";
 import { addChildField, fieldHandleId, isLastOfGroup, removeChildField, visibleFields } from "../../model/fields";
 import type { Field, NodeData } from "../../model/types";
 import { useFlow } from "../../store/flowStore";
 import { FileIcon, Info, Minus, Plus } from "../icons";
+import { useRefreshInternals } from "../nodes/refreshInternals";
 import { Widget } from "./widgets";
 
 interface Props {
@@ -26,7 +27,7 @@ export function FieldList({ nodeId, data, linkedHandles, hasParent, withHandles,
   const setFieldValue = useFlow((s) => s.setFieldValue);
   const setNodeConfig = useFlow((s) => s.setNodeConfig);
   const updateNodeData = useFlow((s) => s.updateNodeData);
-  const updateInternals = useUpdateNodeInternals();
+  const updateInternals = useRefreshInternals();
   const config = data.config;
   const named = Boolean(config.showHandlesNames);
   let fields = visibleFields(data, hasParent);

@@ -1,5 +1,4 @@
 /** The frame every node shares: header (icon, title, status, run), toolbar (NodeMenu.tsx), handles, error, output area. */
-import { useUpdateNodeInternals } from "@xyflow/react";
 import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { runNode } from "../../api/runCommands";
@@ -12,6 +11,7 @@ import type { NodeData, NodeRunState } from "../../model/types";
 import { selectCurrentTab, useFlow } from "../../store/flowStore";
 import { Check, NodeIcon, Play, Spinner } from "../icons";
 import { OutputView } from "../output/LazyOutputView";
+import { useRefreshInternals } from "./refreshInternals";
 import { SideHandles, type HandleSpec } from "./SideHandle";
 
 /** The toolbar of a selected node (NodeMenu.tsx), loaded the first time a node is selected. */
@@ -90,7 +90,7 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
   const t = useT();
   const language = useLanguage();
   const state = useRunState(id);
-  const updateInternals = useUpdateNodeInternals();
+  const updateInternals = useRefreshInternals();
   const config = data.config;
   const title = data.appearance?.customName || t(config?.nodeName ?? data.processorType);
   const output = data.outputData;

@@ -1,8 +1,9 @@
 /** Header handles the user can move to another side of the node (hover one: four arrows), kept in `data.handles`. */
-import { Handle, Position, useUpdateNodeInternals } from "@xyflow/react";
+import { Handle, Position } from "@xyflow/react";
 import { useEffect, useRef, useState, type CSSProperties } from "react";
 import { useT } from "../../i18n";
 import { useFlow } from "../../store/flowStore";
+import { useRefreshInternals } from "./refreshInternals";
 
 export type Side = "left" | "right" | "top" | "bottom";
 const SIDES: Side[] = ["left", "right", "top", "bottom"];
@@ -61,7 +62,7 @@ function MovableHandle({ nodeId, spec, side, k, n, handles }: { nodeId: string; 
     timer.current = setTimeout(() => setPicking(open), ms);
   };
   useEffect(() => () => clearTimeout(timer.current), []);
-  const updateInternals = useUpdateNodeInternals();
+  const updateInternals = useRefreshInternals();
   useEffect(() => updateInternals(nodeId), [nodeId, side, k, n, updateInternals]);
   const choose = (chosen: Side) => {
     setPicking(false);
