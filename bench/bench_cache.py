@@ -17,8 +17,8 @@ from typing import Any, Callable
 
 import socketio
 
+from app.testing.fakes.provider_server import build
 from bench.harness import Server, node, write_doc_section
-from tests.fakes.provider_server import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "## Output cache"

@@ -21,9 +21,9 @@ from typing import Any
 
 import socketio
 
+from app.testing.server_process import ROOT, free_port, stop_process
 from bench import scenarios
 from bench.harness import Server, write_doc_section
-from tests.support import ROOT, free_port, stop_process
 
 SECTION = "## Scale-out"
 

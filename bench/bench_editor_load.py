@@ -13,9 +13,9 @@ from typing import Any
 
 from playwright.sync_api import Browser, sync_playwright
 
+from app.testing.server_process import ROOT
 from bench.bench_browser import ARGS, CHROMIUM
 from bench.harness import Server, write_doc_section
-from tests.support import ROOT
 
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Editor load"

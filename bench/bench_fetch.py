@@ -18,9 +18,9 @@ import sys
 import threading
 from typing import Any
 
+from app.testing.fakes import web_content as fx
+from app.testing.fakes.provider_server import FakeProviders
 from bench.harness import Client, Server, node
-from tests import http_fixtures as fx
-from tests.fakes.provider_server import FakeProviders
 
 DOCUMENT_MB = 40
 DOCUMENTS = 3
@@ -39,8 +39,8 @@ def document_server() -> FakeProviders:
     """A local server answering /big.pdf with the padded PDF (Content-Length set)."""
     fake = FakeProviders()
     body = fx.make_pdf(fx.PDF_LINES, padding=DOCUMENT_MB * 1048576)
-    fake.route("GET", r"/big\.pdf")(lambda request, match: fx._body(body, "application/pdf"))
-    fake.route("GET", r"/small\.pdf")(lambda request, match: fx._body(fx.make_pdf(fx.PDF_LINES), "application/pdf"))
+    fake.route("GET", r"/big\.pdf")(lambda request, match: fx.content_response(body, "application/pdf"))
+    fake.route("GET", r"/small\.pdf")(lambda request, match: fx.content_response(fx.make_pdf(fx.PDF_LINES), "application/pdf"))
     return fake.start()
 
 

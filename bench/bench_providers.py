@@ -27,9 +27,9 @@ from typing import Any
 
 import requests
 
+from app.testing.server_process import ROOT, free_port, stop_process
 from bench.harness import Client, Server, node, write_doc_section
 from bench.scenarios import _percentile
-from tests.support import ROOT, free_port, stop_process
 
 NODES = 5
 
@@ -41,12 +41,12 @@ def chain_flow() -> list[dict[str, Any]]:
 
 
 class Fake:
-    """tests.fakes.provider_server in its own process (so its threads do not share our GIL)."""
+    """app.testing.fakes.serve in its own process (so its threads do not share our GIL)."""
 
     def __init__(self, *args: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.fakes.provider_server", "--port", str(self.port),
+        self.proc = subprocess.Popen([sys.executable, "-m", "app.testing.fakes.serve", "--port", str(self.port),
                                       "--keep-alive", "--threads", "160", *args], cwd=str(ROOT),
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20

@@ -133,7 +133,7 @@ def one_backend(backend: str, args: argparse.Namespace) -> str:
     with tempfile.TemporaryDirectory(prefix="aiflow-bench-store-") as folder:
         server = None
         if backend == "postgres":
-            from tests.runstore_support import PostgresServer
+            from app.testing.postgres import PostgresServer
 
             server = PostgresServer()
             url, drop = server.database()

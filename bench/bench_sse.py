@@ -26,12 +26,13 @@ from typing import Any
 import aiohttp
 import requests
 
+from app.testing.fakes.llm_fake import start_llm_fake
+from app.testing.fakes.openai_api import reset_script
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.flow_client import node
+from app.testing.server_process import ServerProcess
 from bench.bench_providers import Probe
 from bench.harness import write_doc_section
-from tests.fakes.fixtures import start_llm_fake
-from tests.fakes.openai_api import reset_script
-from tests.fakes.provider_server import FakeProviders
-from tests.support import ServerProcess, node
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"

@@ -21,10 +21,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from app.testing.fakes.llm_fake import start_llm_fake
+from app.testing.fakes.openai_api import script
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 from bench.harness import write_doc_section
-from tests.fakes.fixtures import start_llm_fake
-from tests.fakes.openai_api import script
-from tests.support import FlowClient, ServerProcess, node
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"

@@ -12,7 +12,7 @@ from typing import Any
 
 import socketio
 
-from tests.support import ServerProcess
+from app.testing.server_process import ServerProcess
 
 
 class Server(ServerProcess):

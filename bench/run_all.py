@@ -26,8 +26,8 @@ from bench import (
     bench_sse,
     scenarios,
 )
+from app.testing.server_process import ROOT
 from bench.harness import Server, write_doc_section
-from tests.support import ROOT
 
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"

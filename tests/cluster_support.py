@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.runstore_support import PostgresServer
+from app.testing.postgres import PostgresServer
+from app.testing.server_process import NOWHERE, PROVIDER_URLS, ROOT, ServerProcess, free_port
 from tests.s3_fixtures import MotoS3
-from tests.support import NOWHERE, PROVIDER_URLS, ROOT, ServerProcess, free_port
 
 #: What every process of a test cluster gets unless a test says otherwise: mock providers, quick nodes.
 CLUSTER_DEFAULTS = {"USE_MOCK": "true", "MOCK_DELAY_MIN": "0.01", "MOCK_DELAY_MAX": "0.05"}

@@ -10,11 +10,12 @@ from typing import Any, Callable
 import gevent  # noqa: F401 - imported once here: a first import racing a leftover background thread's can fail
 import pytest
 
+from app.testing.fakes.provider_server import FakeProviders, build
+from app.testing.flow_client import FlowClient
+from app.testing.server_process import ServerProcess
 from tests.cluster_support import redis_server, start_cluster  # noqa: F401 - fixtures for every test module
-from tests.fakes.provider_server import FakeProviders, build
 from tests.runstore_support import postgres_server  # noqa: F401 - one PostgreSQL for the whole session
 from tests.s3_fixtures import moto_s3  # noqa: F401 - one moto S3 server for the whole session
-from tests.support import FlowClient, ServerProcess
 
 # Apps built inside the test process keep their run history in a temporary folder, never in ./data.
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="aiflow-test-data-"))

@@ -16,7 +16,7 @@ import pytest
 import requests
 from botocore.config import Config
 
-from tests.support import free_port, stop_process
+from app.testing.server_process import free_port, stop_process
 
 REGION = "us-east-1"
 ACCESS_KEY = "testing-access-key"

@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from app.testing.fakes.openai_api import reset_script
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.server_process import ROOT, ServerProcess
 from tests.browser.editor import Editor
-from tests.fakes.openai_api import reset_script
-from tests.fakes.provider_server import FakeProviders
-from tests.support import ROOT, ServerProcess
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, WebSocket, expect
 
-from tests.support import ServerProcess
+from app.testing.server_process import ServerProcess
 
 # Socket.IO over Engine.IO v4: an event is "42" + optional "/namespace," + optional ack id + JSON array.
 _EVENT_FRAME = re.compile(r"^42(?:/[^,]*,)?\d*(\[.*)$", re.DOTALL)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support import node
+from app.testing.flow_client import node
 
 TEXT = "t1#input-text"
 LLM = "l1#llm-prompt"

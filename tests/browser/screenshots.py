@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.support import ROOT
+from app.testing.server_process import ROOT
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 

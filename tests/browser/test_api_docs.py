@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Playwright, expect
 
+from app.testing.server_process import ServerProcess
 from app.web.api.openapi import document
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.support import ServerProcess
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from app.testing.fakes.openai_api import reset_script
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.flow_client import node
+from app.testing.server_process import ServerProcess
 from tests.browser.editor import Editor
 from tests.browser.flows import DISPLAY, LLM, text_llm_display
-from tests.fakes.openai_api import reset_script
-from tests.fakes.provider_server import FakeProviders
-from tests.support import ServerProcess, node
 
 KEY = "sk-cache-test-5151"
 CALLS = "/openai/v1/responses"

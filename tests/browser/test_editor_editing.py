@@ -7,9 +7,9 @@ import re
 
 from playwright.sync_api import expect
 
+from app.testing.flow_client import node
 from tests.browser.editor import Editor
 from tests.browser.flows import DISPLAY, LLM, TEXT, text_llm_display
-from tests.support import node
 
 
 def expect_counts(editor: Editor, nodes: int, edges: int) -> None:

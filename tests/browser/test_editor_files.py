@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from app.testing.flow_client import node
 from tests.browser.editor import Editor, attr
-from tests.support import node
 
 SPEECH = "s1#openai-text-to-speech-processor"
 IMAGE = "i1#input-image"

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.editor import Editor
 from tests.browser.test_editor_i18n import STRINGS_JS, key_like
-from tests.support import ServerProcess
+from app.testing.server_process import ServerProcess
 
 TOUR_FLAG = "aiflow-tour"
 PHONE = {"width": 390, "height": 844}

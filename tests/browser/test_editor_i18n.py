@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.testing.server_process import ServerProcess
 from tests.browser.editor import Editor
-from tests.support import ServerProcess
 
 # The editor's languages (ui/src/i18n/languages.ts).
 LANGUAGES = ("en", "fr")

@@ -6,8 +6,8 @@ import json
 
 from playwright.sync_api import expect
 
+from app.testing.flow_client import node
 from tests.browser.editor import Editor
-from tests.support import node
 
 SOURCE, BIG = "s1#input-text", "m1#merger-prompt"
 MEGABYTE = "".join(chr(0x61 + i % 26) for i in range(1024)) * 1024

@@ -8,9 +8,9 @@ from itertools import combinations
 
 from playwright.sync_api import expect
 
+from app.testing.flow_client import node
 from tests.browser.editor import Editor
 from tests.browser.flows import LLM, TEXT
-from tests.support import node
 
 BELOW = "b1#input-text"
 

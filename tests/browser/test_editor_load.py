@@ -6,8 +6,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
+from app.testing.server_process import ServerProcess
 from bench.bench_editor_load import measure
-from tests.support import ServerProcess
 
 
 def test_first_load_is_quick_and_small(browser: Browser, server: ServerProcess, ui_dist: Path) -> None:

@@ -9,7 +9,8 @@ from app.nodes.mock import SAMPLE_VIDEO, sample_wav
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 from tests.browser.editor import Editor
 from tests.browser.media_files import obj_cube, pdf, textured_glb
-from tests.support import ServerProcess, node
+from app.testing.flow_client import node
+from app.testing.server_process import ServerProcess
 
 SPEECH = "s1#openai-text-to-speech-processor"
 

@@ -6,9 +6,9 @@ import json
 
 from playwright.sync_api import expect
 
+from app.testing.flow_client import node
 from tests.browser.editor import Editor
 from tests.browser.flows import TEXT, text_llm_display
-from tests.support import node
 
 KEY = "sk-browser-test-0123456789"
 FILE = "f1#file"

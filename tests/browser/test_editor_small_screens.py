@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, CDPSession, Locator, Page, expect
 
+from app.testing.server_process import ServerProcess
 from tests.browser.editor import Editor
-from tests.support import ServerProcess
 
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 1024, "height": 700}

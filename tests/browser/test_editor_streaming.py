@@ -7,12 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.testing.fakes.openai_api import reset_script
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.server_process import ServerProcess
 from tests.browser.editor import Editor
 from tests.browser.flows import DISPLAY, LLM, text_llm_display
 from tests.browser.screenshots import save_screenshot
-from tests.fakes.openai_api import reset_script
-from tests.fakes.provider_server import FakeProviders
-from tests.support import ServerProcess
 
 KEY = "sk-stream-test-4242"
 ANSWER = ("Salt wind on the quay, gulls argue over the nets, "

@@ -15,7 +15,8 @@ from typing import Any
 
 from app.runstore import open_store
 from app.runstore.records import RunRecord
-from tests.support import ROOT, node
+from app.testing.flow_client import node
+from app.testing.server_process import ROOT
 
 INPUT = "hello#input-text"
 LLM = "gpt#llm-prompt"

@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from tests.fakes.provider_server import FakeProviders
+from app.testing.fakes.provider_server import FakeProviders
 
 # A 1x1 PNG: what the fake image model "returns".
 EDITED_PNG = base64.b64decode(

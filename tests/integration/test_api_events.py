@@ -13,11 +13,12 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests.fakes.fixtures import start_llm_fake
-from tests.fakes.openai_api import reset_script
-from tests.fakes.provider_server import FakeProviders
+from app.testing.fakes.llm_fake import start_llm_fake
+from app.testing.fakes.openai_api import reset_script
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.flow_client import node
+from app.testing.server_process import ServerProcess
 from tests.sse_client import SSEEvent, open_stream
-from tests.support import ServerProcess, node
 
 CUTS = 20
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.support import ServerProcess, node
+from app.testing.flow_client import node
+from app.testing.server_process import ServerProcess
 
 PROBLEM = "application/problem+json"
 

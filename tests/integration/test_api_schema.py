@@ -14,8 +14,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from app.testing.server_process import ServerProcess
 from app.web.api.openapi import document
-from tests.support import ServerProcess
 
 schema = schemathesis.openapi.from_dict(document())
 

@@ -11,8 +11,9 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests.http_fixtures import DripServer
-from tests.support import FlowClient, ServerProcess, node
+from app.testing.fakes.web_content import DripServer
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 
 
 def parallel_flow() -> list[dict[str, Any]]:

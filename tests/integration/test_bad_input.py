@@ -10,7 +10,8 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.support import FlowClient, ServerProcess, node
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 
 GOOD = [node("in", "input-text", inputText="still fine")]
 

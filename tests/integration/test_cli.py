@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.fixtures import llm_fake, llm_fake_session  # noqa: F401
-from tests.fakes.openai_api import DEFAULT_ANSWER, script
-from tests.fakes.provider_server import FakeProviders
+from app.testing.fakes.openai_api import DEFAULT_ANSWER, script
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.flow_client import node
+from app.testing.server_process import ROOT
 from tests.integration.cli_support import INPUT, LLM, Cli, interrupt_when, two_node_flow
-from tests.support import ROOT, node
+from tests.llm_fixtures import llm_fake, llm_fake_session  # noqa: F401
 
 KEY = "sk-cli-secret-4242"
 ANSI = re.compile(r"\x1b\[")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from app.testing.server_process import ROOT, ServerProcess, free_port, stop_process
 from tests.integration.cli_support import INPUT, LLM, Cli, interrupt_when, two_node_flow
-from tests.support import ROOT, ServerProcess, free_port, stop_process
 
 TOKEN = "cli-test-token-0123456789"
 

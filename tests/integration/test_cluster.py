@@ -16,11 +16,12 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
+from app.testing.fakes.openai_api import script
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ROOT
 from tests.cluster_support import Cluster, child_env
-from tests.fakes.fixtures import llm_fake, llm_fake_session  # noqa: F401 - the fake provider
-from tests.fakes.openai_api import script
-from tests.fakes.provider_server import FakeProviders
-from tests.support import ROOT, FlowClient, node
+from tests.llm_fixtures import llm_fake, llm_fake_session  # noqa: F401 - the fake provider
 
 
 

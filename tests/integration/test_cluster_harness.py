@@ -10,8 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from app.testing.postgres import PostgresServer
 from tests.cluster_support import RedisServer, end_process, kill_session
-from tests.runstore_support import PostgresServer
+from tests.runstore_support import start_postgres
 from tests.s3_fixtures import MotoS3
 
 
@@ -61,7 +62,7 @@ def test_postgres_gives_a_fresh_database_and_drops_it(postgres_server: PostgresS
 
 
 def test_postgres_server_stops_and_removes_its_folder() -> None:
-    server = PostgresServer()
+    server = start_postgres()
     root, port = server.root, server.port
     server.stop()
     assert port_closed(port)

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import requests
 from sqlalchemy import create_engine, text
 
+from app.testing.flow_client import FlowClient, node, run_end_of
 from tests.cluster_support import Cluster
-from tests.support import FlowClient, node, run_end_of
 
 FLOW = [node("question#input-text", "input-text", inputText="Hello"),
         node("answer#llm-prompt", "llm-prompt", [("question#input-text", "input", None)], prompt="Say it back")]

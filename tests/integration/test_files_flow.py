@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.fakes.provider_server import FakeProviders
+from app.testing.fakes.provider_server import FakeProviders
 from tests.integration.files_support import (
     EDITED_PNG,
     SOURCE_PNG,
@@ -18,8 +18,9 @@ from tests.integration.files_support import (
     run_outputs,
     upload,
 )
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 from tests.s3_fixtures import MotoS3
-from tests.support import FlowClient, ServerProcess, node
 
 
 @dataclass

@@ -16,8 +16,8 @@ from urllib3 import encode_multipart_formdata
 
 from app.settings import Settings
 from app.storage.local import LocalStorage
+from app.testing.server_process import ServerProcess
 from tests.integration.files_support import upload
-from tests.support import ServerProcess
 
 SECRET = "test-secret"  # what ServerProcess sets as FLASK_SECRET_KEY
 LIMIT_MB = 0.25

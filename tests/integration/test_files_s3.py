@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
+from app.testing.server_process import ServerProcess
 from tests.integration.files_support import upload
 from tests.s3_fixtures import MotoS3
-from tests.support import ServerProcess
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from app.web.routes.help_pages import PAGES
-from tests.support import ROOT, ServerProcess
+from app.testing.server_process import ROOT, ServerProcess
 
 
 def get(server: ServerProcess, path: str, **kwargs: object) -> requests.Response:

@@ -13,7 +13,8 @@ import pytest
 import requests
 import socketio
 
-from tests.support import FlowClient, ServerProcess, node
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 
 TOKEN = "test-token-0123456789abcdef"
 POLLING = "/socket.io/?EIO=4&transport=polling"

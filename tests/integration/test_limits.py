@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.support import FlowClient, ServerProcess, first_error, node, run_end_of
+from app.testing.flow_client import FlowClient, first_error, node, run_end_of
+from app.testing.server_process import ServerProcess
 
 
 @pytest.fixture(scope="module")

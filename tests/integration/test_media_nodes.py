@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fakes.openai_media import fake_mp3, fake_png
-from tests.fakes.provider_server import FakeProviders, build
-from tests.fakes.stability_api import fake_image
-from tests.support import FlowClient, ServerProcess, first_error, node, run_end_of
+from app.testing.fakes.openai_media import fake_mp3, fake_png
+from app.testing.fakes.provider_server import FakeProviders, build
+from app.testing.fakes.stability_api import fake_image
+from app.testing.flow_client import FlowClient, first_error, node, run_end_of
+from app.testing.server_process import ServerProcess
 
 KEYS = {"openai_api_key": "sk-openai-secret", "stabilityai_api_key": "sk-stability-secret"}
 ASSET = b"\x89PNG\r\n\x1a\nan input image"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import requests
 
-from tests.support import FlowClient, ServerProcess, node
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 
 
 def done_output(events: list, name: str):  # type: ignore[no-untyped-def]

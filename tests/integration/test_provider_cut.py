@@ -11,7 +11,8 @@ from typing import Callable
 
 import pytest
 
-from tests.support import FlowClient, ServerProcess, first_error, node
+from app.testing.flow_client import FlowClient, first_error, node
+from app.testing.server_process import ServerProcess
 
 OPENAI_EVENT = ('event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":'
                 '{"id":"resp_x","object":"response","created_at":1,"model":"gpt-4.1-mini","status":"in_progress",'

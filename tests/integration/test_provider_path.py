@@ -1,6 +1,6 @@
 """The provider path under real use: reused connections, responsive streams, warm start, clear errors, fair slots.
 
-Real server subprocesses against the fake provider server (tests/fakes), over real sockets.
+Real server subprocesses against the fake provider server (app/testing/fakes), over real sockets.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests.fakes import openai_api
-from tests.fakes.fixtures import llm_fake, llm_fake_session, llm_server  # noqa: F401 (fixtures)
-from tests.fakes.openai_api import script
-from tests.fakes.provider_server import FakeProviders
-from tests.support import FlowClient, ServerProcess, node
+from app.testing.fakes import openai_api
+from tests.llm_fixtures import llm_fake, llm_fake_session, llm_server  # noqa: F401 (fixtures)
+from app.testing.fakes.openai_api import script
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 
 KEY = "sk-test-key-123"
 LLM = "p#llm-prompt"

@@ -13,8 +13,9 @@ from typing import Any, Callable
 import pytest
 import requests
 
+from app.testing.flow_client import FlowClient
+from app.testing.server_process import ServerProcess
 from tests.cluster_support import Cluster
-from tests.support import FlowClient, ServerProcess
 
 PARAMETERS = {"openaiApiKey": "apiKey"}
 INPUT_NAME = "kbk1proh1#input-text"

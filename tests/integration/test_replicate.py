@@ -11,9 +11,10 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests.fakes.provider_server import FakeProviders
-from tests.fakes.replicate_api import SVD_VERSION, file_bytes
-from tests.support import FlowClient, ServerProcess, first_error, node, run_end_of
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.fakes.replicate_api import SVD_VERSION, file_bytes
+from app.testing.flow_client import FlowClient, first_error, node, run_end_of
+from app.testing.server_process import ServerProcess
 
 TIMEOUT_S = 3
 

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fakes.provider_server import FakeProviders
-from tests.fakes.replicate_api import LATEST_SCHEMA, PINNED_SCHEMA
-from tests.support import FlowClient, ServerProcess
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.fakes.replicate_api import LATEST_SCHEMA, PINNED_SCHEMA
+from app.testing.flow_client import FlowClient
+from app.testing.server_process import ServerProcess
 
 ENV_KEY = "r8_env_key_secret"
 

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests.support import ROOT, ServerProcess
+from app.testing.server_process import ROOT, ServerProcess
 
 CONFIG_KEYS = {"nodeName", "processorType", "icon", "section", "helpMessage", "outputType", "fields",
                "inputNames", "hasInputHandle", "showHandlesNames", "isBeta", "defaultHideOutput",
@@ -100,7 +100,7 @@ class ServerElsewhere(ServerProcess):
     """server.py started from another working directory."""
 
     def __init__(self, cwd: Path) -> None:  # noqa: D107 - mirrors ServerProcess with another cwd
-        from tests.support import free_port
+        from app.testing.server_process import free_port
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -13,10 +13,11 @@ from typing import Any, Callable
 import pytest
 
 from app.runstore import open_store
-from tests.fakes.fixtures import LLM_SERVER_ENV, llm_fake, llm_fake_session  # noqa: F401
-from tests.fakes.openai_api import script
-from tests.fakes.provider_server import FakeProviders
-from tests.support import FlowClient, ServerProcess, node
+from app.testing.fakes.openai_api import script
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
+from tests.llm_fixtures import LLM_SERVER_ENV, llm_fake, llm_fake_session  # noqa: F401
 
 KEY = "sk-resume-test-key-7f3a9c"
 ANSWER = " ".join(f"token{i}" for i in range(80))

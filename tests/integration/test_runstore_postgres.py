@@ -9,7 +9,8 @@ from typing import Iterator
 
 import pytest
 
-from tests.runstore_support import Backend, PostgresServer, postgres_backend, sqlite_backend
+from app.testing.postgres import PostgresServer
+from tests.runstore_support import Backend, postgres_backend, sqlite_backend
 from tests.unit.test_runstore import *  # noqa: F401,F403 - every store test, run here per backend
 
 

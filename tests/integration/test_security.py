@@ -9,8 +9,9 @@ import pytest
 import requests
 import socketio
 
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 from app.web.sockets import is_loopback
-from tests.support import FlowClient, ServerProcess, node
 
 DEV_ORIGIN = "http://localhost:5173"
 FOREIGN = "http://evil.example"

@@ -11,7 +11,8 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.support import FlowClient, ServerProcess, first_error, node, run_end_of
+from app.testing.flow_client import FlowClient, first_error, node, run_end_of
+from app.testing.server_process import ServerProcess
 
 SLOW = [node("ask", "llm-prompt", prompt="hello")]  # a provider node: mocked, takes MOCK_DELAY seconds
 

@@ -12,8 +12,9 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests.fakes.provider_server import FakeProviders
-from tests.support import FlowClient, ServerProcess, node
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 
 SECRET = "sk-contract-secret-4242"
 Events = list[tuple[str, dict[str, Any]]]

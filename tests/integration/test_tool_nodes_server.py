@@ -9,9 +9,10 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests import http_fixtures as fx
-from tests.fakes.provider_server import FakeProviders
-from tests.support import FlowClient, ServerProcess, node
+from app.testing.fakes import web_content as fx
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 
 
 @pytest.fixture(scope="module")

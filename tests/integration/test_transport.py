@@ -13,7 +13,8 @@ import pytest
 import requests
 import websocket
 
-from tests.support import FlowClient, ServerProcess, node, run_end_of
+from app.testing.flow_client import FlowClient, node, run_end_of
+from app.testing.server_process import ServerProcess
 
 NOISE = ("Invalid http version", "Expected GET method", "Invalid HTTP method", "Traceback")
 

@@ -6,7 +6,8 @@ from typing import Any, Callable
 
 import requests
 
-from tests.support import FlowClient, ServerProcess, node
+from app.testing.flow_client import FlowClient, node
+from app.testing.server_process import ServerProcess
 
 SLOW_MOCK = {"USE_MOCK": "true", "MAX_RUNS_PER_CLIENT": "1"}
 

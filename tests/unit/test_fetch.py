@@ -23,8 +23,8 @@ from app.nodes.base import NodeContext
 from app.nodes.registry import ProcessorRegistry
 from app.nodes.spec import Node
 from app.settings import Settings
-from tests import http_fixtures as fx
-from tests.fakes.provider_server import FakeProviders
+from app.testing.fakes import web_content as fx
+from app.testing.fakes.provider_server import FakeProviders
 
 REGISTRY = ProcessorRegistry.discover()
 # Traffic stays on loopback: 127.0.0.2 plays a public address (nothing listens there), 127.0.0.1 the private one.

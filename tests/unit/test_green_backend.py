@@ -14,7 +14,7 @@ import pytest
 from app import concurrency
 from app.providers.http_pool import pooled_transport
 from app.settings import Settings
-from tests.support import ROOT
+from app.testing.server_process import ROOT
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from app.providers.replicate_schema import (
     shape_output,
 )
 from app.settings import Settings
-from tests.fakes.replicate_api import PINNED_SCHEMA, TEXT_SCHEMA
+from app.testing.fakes.replicate_api import PINNED_SCHEMA, TEXT_SCHEMA
 
 
 def settings(**values: Any) -> Settings:

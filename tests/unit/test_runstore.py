@@ -18,8 +18,8 @@ from app.engine.events import RunEvents
 from app.runstore import HistoryRecorder, RunStore, open_store
 from app.runstore.records import Emitted, Started
 from app.settings import Settings
+from app.testing.server_process import ROOT
 from tests.runstore_support import Backend, sqlite_backend
-from tests.support import ROOT
 
 KEY = "sk-live-DO-NOT-STORE-7c1f0e9a2b"
 

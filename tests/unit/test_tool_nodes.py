@@ -21,9 +21,9 @@ from app.nodes.registry import ProcessorRegistry
 from app.nodes.spec import Node
 from app.settings import Settings
 from app.storage.local import LocalStorage
-from tests import http_fixtures as fx
-from tests.fakes.provider_server import FakeProviders
-from tests.support import free_port
+from app.testing.fakes import web_content as fx
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.server_process import free_port
 
 REGISTRY = ProcessorRegistry.discover()
 

@@ -2,7 +2,7 @@
 
 Like API version 2026-10-21, it refuses sampling parameters (temperature, top_p, top_k) with a 400.
 
-The answer and thinking come from `script(fake)` (tests/fakes/openai_api.py); thinking blocks are sent
+The answer and thinking come from `script(fake)` (app/testing/fakes/openai_api.py); thinking blocks are sent
 only when the request asks for thinking. A key (x-api-key) starting with "bad" gets a 401.
 """
 
@@ -15,8 +15,8 @@ from typing import Any, Iterator
 
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.openai_api import paced, script
-from tests.fakes.provider_server import FakeProviders
+from app.testing.fakes.openai_api import paced, script
+from app.testing.fakes.provider_server import FakeProviders
 
 
 def _sse(event: str, data: dict[str, Any]) -> str:

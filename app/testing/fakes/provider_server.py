@@ -1,16 +1,12 @@
 """A local HTTP server that speaks each provider's wire format, records requests and injects faults.
 
 Each provider lives in its own module of this package with an `install(fake)` function that adds
-routes under its own prefix (/openai/v1, /anthropic, /replicate, /stability, ...). Run by hand:
-
-    .venv/bin/python -m tests.fakes.provider_server --port 8765
-
-then start the app with OPENAI_BASE_URL=http://127.0.0.1:8765/openai/v1 and so on (printed at start).
+routes under its own prefix (/openai/v1, /anthropic, /replicate, /stability, ...). Run by hand with
+app/testing/fakes/serve.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import pkgutil
@@ -191,47 +187,14 @@ class FakeProviders:
 
 def build() -> FakeProviders:
     """A fake with every provider module of this package installed."""
-    import tests.fakes as package
+    import app.testing.fakes as package
 
     fake = FakeProviders()
     for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
         if module_info.name == "provider_server":
             continue
-        module = importlib.import_module(f"tests.fakes.{module_info.name}")
+        module = importlib.import_module(f"app.testing.fakes.{module_info.name}")
         install = getattr(module, "install", None)
         if install is not None:
             install(fake)
     return fake
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--keep-alive", action="store_true", help="serve with waitress (keep-alive connections)")
-    parser.add_argument("--threads", type=int, default=64, help="waitress threads (with --keep-alive)")
-    parser.add_argument("--whole-streams", action="store_true", help="send each event stream at once")
-    parser.add_argument("--answer", help="what the text models answer")
-    parser.add_argument("--answer-bytes", type=int, default=0, help="answer this many bytes of letters")
-    parser.add_argument("--chunk-size", type=int, default=0, help="deltas of this many characters")
-    parser.add_argument("--batch", type=int, default=1, help="SSE events per write")
-    args = parser.parse_args()
-    fake = build().start(args.host, args.port, keep_alive=args.keep_alive, threads=args.threads)
-    fake.whole_streams = args.whole_streams
-    from tests.fakes.openai_api import script
-
-    llm = script(fake)
-    llm.answer = ("abcdefghij" * (args.answer_bytes // 10 + 1))[:args.answer_bytes] if args.answer_bytes \
-        else args.answer or llm.answer
-    llm.chunk_size, llm.batch = args.chunk_size, args.batch
-    print("Fake providers at", fake.url, "- start the app with:")
-    for name, value in fake.base_urls().items():
-        print(f"  {name}={value}")
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        fake.stop()
-
-
-if __name__ == "__main__":
-    main()

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.provider_server import FakeProviders
+from app.testing.fakes.provider_server import FakeProviders
 
 CHAT_PREFIXES = ("/openai/v1", "/deepseek", "/openrouter/api/v1")
 DEFAULT_ANSWER = "Hello from the fake provider. This answer arrives in several pieces."

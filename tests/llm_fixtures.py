@@ -1,6 +1,6 @@
 """Pytest fixtures for the text-model tests: one fake (OpenAI-style + Anthropic) and one server using it.
 
-Import them into a test module: `from tests.fakes.fixtures import llm_fake, llm_server  # noqa: F401`.
+Import them into a test module: `from tests.llm_fixtures import llm_fake, llm_server  # noqa: F401`.
 """
 
 from __future__ import annotations
@@ -9,19 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes import anthropic_api, openai_api
-from tests.fakes.provider_server import FakeProviders
-from tests.support import ServerProcess
+from app.testing.fakes import openai_api
+from app.testing.fakes.llm_fake import start_llm_fake
+from app.testing.fakes.provider_server import FakeProviders
+from app.testing.server_process import ServerProcess
 
 #: Provider settings of the shared server: one retry (so 429-then-success passes), a short timeout.
 LLM_SERVER_ENV = {"PROVIDER_MAX_RETRIES": "1", "PROVIDER_TIMEOUT_S": "2", "STREAM_INTERVAL_MS": "50"}
-
-
-def start_llm_fake() -> FakeProviders:
-    fake = FakeProviders()
-    openai_api.install(fake)
-    anthropic_api.install(fake)
-    return fake.start()
 
 
 @pytest.fixture(scope="session")

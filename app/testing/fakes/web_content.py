@@ -1,6 +1,6 @@
 """A local HTTP server with web content for fetching nodes: pages, JSON, PDF, text, faults, and a fake YouTube.
 
-    server = content_server().start()       # a FakeProviders (tests/fakes/provider_server.py) with routes
+    server = content_server().start()       # a FakeProviders (app/testing/fakes/provider_server.py) with routes
     server.url + "/page.html"               # see ROUTES below for every path
     ...
     server.stop()
@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.provider_server import FakeProviders
+from app.testing.fakes.provider_server import FakeProviders
 
 PAGE_HTML = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Fixture page</title>
@@ -89,7 +89,8 @@ def make_pdf(lines: list[str], padding: int = 0) -> bytes:
     return bytes(out)
 
 
-def _body(data: str | bytes, content_type: str, status: int = 200, **headers: str) -> Response:
+def content_response(data: str | bytes, content_type: str, status: int = 200, **headers: str) -> Response:
+    """A body with its media type (and any other headers)."""
     return Response(data, status=status, headers={"Content-Type": content_type, **headers})
 
 
@@ -110,12 +111,12 @@ def install_content(fake: FakeProviders) -> None:
         "/image.png": (b"\x89PNG\r\n\x1a\n" + b"\0" * 32, "image/png"),
     }
     for path, (data, content_type) in static.items():
-        fake.route("GET", path.replace(".", r"\."))(lambda request, match, d=data, c=content_type: _body(d, c))
+        fake.route("GET", path.replace(".", r"\."))(lambda request, match, d=data, c=content_type: content_response(d, c))
 
     @fake.route("GET", "/slow")
     def slow(request: Request, match: Any) -> Response:
         time.sleep(float(request.args.get("s", SLOW_SECONDS)))
-        return _body("finally", "text/plain")
+        return content_response("finally", "text/plain")
 
     @fake.route("GET", "/loop")
     def loop(request: Request, match: Any) -> Response:
@@ -128,7 +129,7 @@ def install_content(fake: FakeProviders) -> None:
     @fake.route("GET", "/big")
     def big(request: Request, match: Any) -> Response:
         """?mb=N bytes of text with a Content-Length (refused before reading)."""
-        return _body(b"a" * int(float(request.args.get("mb", "3")) * 1048576), "text/plain")
+        return content_response(b"a" * int(float(request.args.get("mb", "3")) * 1048576), "text/plain")
 
     @fake.route("GET", "/big-stream")
     def big_stream(request: Request, match: Any) -> Response:
@@ -146,7 +147,7 @@ def install_content(fake: FakeProviders) -> None:
 
     @fake.route("GET", r"/status/(\d+)")
     def status(request: Request, match: Any) -> Response:
-        return _body(f"status {match.group(1)}", "text/plain", int(match.group(1)))
+        return content_response(f"status {match.group(1)}", "text/plain", int(match.group(1)))
 
     @fake.route("GET", "/echo-headers")
     def echo_headers(request: Request, match: Any) -> Response:
@@ -160,7 +161,7 @@ def install_youtube(fake: FakeProviders) -> None:
     def watch(request: Request, match: Any) -> Response:
         html = ('<html><head><script>var ytcfg = {"INNERTUBE_API_KEY": "%s", "OTHER": 1};</script></head>'
                 "<body>video %s</body></html>" % (INNERTUBE_KEY, request.args.get("v", "")))
-        return _body(html, "text/html; charset=utf-8")
+        return content_response(html, "text/html; charset=utf-8")
 
     @fake.route("POST", "/youtubei/v1/player")
     def player(request: Request, match: Any) -> Response:
@@ -190,9 +191,9 @@ def install_youtube(fake: FakeProviders) -> None:
         key = (request.args.get("v"), request.args.get("lang"), request.args.get("tlang"))
         lines = TRANSCRIPTS.get(key)
         if lines is None:
-            return _body("", "text/xml", 404)
+            return content_response("", "text/xml", 404)
         texts = "".join(f'<text start="{i * 1.5}" dur="1.5">{line}</text>' for i, line in enumerate(lines))
-        return _body(f'<?xml version="1.0" encoding="utf-8" ?><transcript>{texts}</transcript>',
+        return content_response(f'<?xml version="1.0" encoding="utf-8" ?><transcript>{texts}</transcript>',
                      "text/xml; charset=UTF-8")
 
 

@@ -1,0 +1,1 @@
+"""Local stand-ins for provider APIs and web sites, speaking their wire formats (used by tests, bench/, or by hand)."""
