@@ -5,19 +5,27 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import redis
 
 from app import concurrency
 from app.cluster.bus import PREFIX, Event, RedisBus
 
-if TYPE_CHECKING:
-    from app.cluster.remote import RemoteRun
-
 log = logging.getLogger(__name__)
 #: How long one read waits; a run no event came from for this long is checked for having ended unseen.
 READ_BLOCK_MS = 5000
+
+
+class RemoteRun(Protocol):
+    """What the relay needs of a run it follows (app/cluster/remote.py)."""
+
+    run_id: str
+    after: int  # the last seq handed on
+
+    def deliver(self, events: list[Event]) -> bool: ...
+
+    def end(self) -> None: ...
 
 
 class StreamRelay:

@@ -6,7 +6,7 @@ import { useDialogs } from "../../store/dialogs";
 import { toast } from "../../store/toasts";
 import { Close, Minus, Plus, Spinner, UploadIcon } from "../icons";
 import { OutputThumbnail } from "../output/OutputView";
-import { NO_CANVAS, type WidgetProps } from "./widgets";
+import { NO_CANVAS, type WidgetProps } from "./widgetProps";
 
 function ListInput({ field, value, onChange }: WidgetProps) {
   const t = useT();

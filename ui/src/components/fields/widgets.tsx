@@ -5,21 +5,12 @@ import { humanize, useLanguage, useT } from "../../i18n";
 import type { Field } from "../../model/types";
 import { useDialogs } from "../../store/dialogs";
 import { Expand } from "../icons";
+import { NO_CANVAS, type WidgetProps } from "./widgetProps";
+
+export { NO_CANVAS, type WidgetProps } from "./widgetProps";
 
 const MoreWidget = lazy(async () => ({ default: (await import("./moreWidgets")).MoreWidget }));
 
-export interface WidgetProps {
-  field: Field;
-  value: unknown;
-  onChange: (value: unknown) => void;
-  nodeId: string;
-  data: Record<string, unknown>;
-  inputNames?: string[];
-  onInputNames?: (names: string[]) => void;
-  onAppend?: (field: string, text: string) => void;
-}
-
-export const NO_CANVAS = "nodrag nowheel";
 
 function TextInput({ field, value, onChange, nodeId }: WidgetProps) {
   const t = useT();

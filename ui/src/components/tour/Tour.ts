@@ -7,7 +7,7 @@ import "./tour.css";
 import { driver, type DriveStep, type Driver, type PopoverDOM } from "driver.js";
 import { translate } from "../../i18n";
 import { usePrefs } from "../../store/prefs";
-import { markTour, TOUR_KEY, type TourEnd } from "./tourState";
+import { markTour, TOUR_KEY, type TourEnd } from "./tourFlag";
 
 interface StepSpec {
   /** the element shown (the first of them on screen); none: a centred step */

@@ -1,17 +1,5 @@
-/** The guided tour's flag (localStorage `aiflow-tour`: done or skipped, it is never shown again) and its start, which
- *  loads the tour's own chunk (driver.js): nothing of the tour is in the editor's first load. */
-import { readString, write } from "../../store/storage";
-
-export const TOUR_KEY = "aiflow-tour";
-export type TourEnd = "done" | "skipped";
-
-export function tourSeen(): boolean {
-  return readString(TOUR_KEY) !== null;
-}
-
-export function markTour(end: TourEnd): void {
-  write(TOUR_KEY, end);
-}
+/** The guided tour's start (its own chunk, driver.js: nothing of the tour is in the editor's first load) and the first visit's. */
+import { tourSeen } from "./tourFlag";
 
 /** Show the tour now (the help popup's "Take the tour", the first visit). */
 export async function startTour(): Promise<void> {
