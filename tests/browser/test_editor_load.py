@@ -17,7 +17,8 @@ def test_first_load_is_quick_and_small(browser: Browser, server: ServerProcess, 
     assert result["median_ms"] < 5_000, result
     # the target: under 150 KB of JavaScript (gzipped) before the canvas can be used (about 103 KB today,
     # docs/benchmarks.md "## Editor load")
-    assert result["js_gzip_kb"] < 150, f"first-load JavaScript {result['js_gzip_kb']:.1f} KB gzipped: {result['scripts']}"
+    assert result["js_gzip_kb"] < 150, \
+        f"first-load JavaScript {result['js_gzip_kb']:.1f} KB gzipped: {result['scripts']}"
     # the French tables are fetched only when French is chosen
     assert not [s for s in result["scripts"] if "/fr" in s], result["scripts"]
     # what the first screen does not draw stays out of it: each is its own chunk, fetched after the canvas is usable
