@@ -9,7 +9,7 @@ import { useFlow } from "../../store/flowStore";
 import { usePrefs } from "../../store/prefs";
 import { Duplicate, Eraser, HelpIcon, PaletteIcon, PanelRight, Pencil, Refresh, Trash } from "../icons";
 
-export const NODE_COLORS = ["", "#d2691e", "#b22222", "#06b6d4", "#84cc16", "#eab308", "#8a2be2", "#d946ef"];
+const NODE_COLORS = ["", "#d2691e", "#b22222", "#06b6d4", "#84cc16", "#eab308", "#8a2be2", "#d946ef"];
 
 /** Shown while the node is selected (its panels close with it). */
 export function NodeMenu({ id, data }: { id: string; data: NodeData }) {
