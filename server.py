@@ -29,8 +29,8 @@ def main() -> None:
         sys.exit(2)
     logging.getLogger("server").info("Editor at %s (mode: %s%s)", editor_url(app),
                                      settings.async_mode, ", mock providers" if settings.use_mock else "")
-    server = build_server(app, settings)
     before_serving(app)
+    server = build_server(app, settings)
     server.serve_forever()
 
 

@@ -99,10 +99,6 @@ def create_app(settings: Settings | None = None, modules: Iterable[Module] = ())
         app.register_blueprint(blueprint)
     sockets.register(socketio, injector, token)
     retention.start(injector.get(Storage), settings)
-    if not settings.use_mock:
-        from app.providers.warm_up import warm_up
-
-        concurrency.spawn(warm_up)
     return app
 
 

@@ -1,4 +1,4 @@
-"""Start-up work off the request path: import the provider SDKs and build the types they make lazily.
+"""Start-up work done before the server listens: import the provider SDKs and build the types they make lazily.
 
 The first streamed answer after a start would otherwise spend over a second inside the stream loop on
 imports and on building pydantic validators for the event models (blocking every green thread, and
@@ -8,7 +8,6 @@ in-memory transport (httpx's MockTransport: no network, no key) so that work is 
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import time
@@ -97,19 +96,12 @@ def _warm_anthropic() -> None:
 
 
 def warm_up() -> None:
-    """Run each SDK once on canned answers (a failure only costs the first real call its speed), then move
-    the start-up objects out of the garbage collector's way."""
+    """Run each SDK once on canned answers (a failure only costs the first real call its speed). Called before
+    the server listens: no request ever waits behind this work (it holds the event loop while it imports)."""
     started = time.monotonic()
-    from app import concurrency
-
     for name, step in (("OpenAI", _warm_openai), ("Anthropic", _warm_anthropic)):
-        concurrency.sleep(0)  # let requests that came meanwhile through between the steps
         try:
             step()
         except Exception as exc:  # never fatal: the SDK still works, only its first call is slower
             log.warning("%s SDK warm-up failed: %s", name, type(exc).__name__)
-    # The SDKs leave ~300,000 long-lived objects (modules, classes, validators): a full garbage collection
-    # walks them all (~0.3-0.5 s with the whole server stopped), every so often under load. Objects that
-    # exist now live as long as the process; freezing them keeps them out of every later collection.
-    gc.freeze()
     log.debug("provider SDKs warmed up in %.2f s", time.monotonic() - started)
