@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator
-
-import anthropic
-import httpx2
-import pydantic
+from typing import TYPE_CHECKING, Any, Iterator
 
 from app.errors import UserError
 from app.providers.clients import cached_client
@@ -21,12 +17,18 @@ from app.providers.common import (
 from app.providers.http_pool import pooled_transport
 from app.settings import Settings
 
+if TYPE_CHECKING:  # the SDK is imported when a client is first made: a server that never calls it never loads it
+    import anthropic
+
 PROVIDER = "Anthropic"
 
 
 def make_client(settings: Settings, api_key: str) -> anthropic.Anthropic:
     """The (cached) client with the configured base URL (ANTHROPIC_BASE_URL), timeout and retries (429, 5xx),
     on the shared Anthropic connection pool (the SDK uses httpx2)."""
+    import anthropic
+    import httpx2
+
     base_url = settings.anthropic_base_url or None
 
     def build() -> anthropic.Anthropic:
@@ -39,6 +41,8 @@ def make_client(settings: Settings, api_key: str) -> anthropic.Anthropic:
 
 def stream_json(client: anthropic.Anthropic, body: dict[str, Any]) -> anthropic.Stream[Any]:
     """POST a streamed Messages request; events come as plain JSON dicts (see openai_client.stream_json)."""
+    import anthropic
+
     return client.post("/v1/messages", body={**body, "stream": True}, cast_to=object, stream=True,
                        stream_cls=anthropic.Stream[object])
 
@@ -46,6 +50,10 @@ def stream_json(client: anthropic.Anthropic, body: dict[str, Any]) -> anthropic.
 @contextmanager
 def anthropic_errors(call: ProviderCall) -> Iterator[None]:
     """Hold an Anthropic slot and turn SDK exceptions into a plain-words UserError."""
+    import anthropic
+    import httpx2
+    import pydantic
+
     with call.slot():
         try:
             yield

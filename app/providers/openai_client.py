@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator
-
-import httpx
-import openai
-import pydantic
+from typing import TYPE_CHECKING, Any, Iterator
 
 from app.errors import UserError
 from app.providers.clients import cached_client
@@ -21,6 +17,9 @@ from app.providers.common import (
 from app.providers.http_pool import pooled_transport
 from app.settings import Settings
 
+if TYPE_CHECKING:  # the SDK is imported when a client is first made: a server that never calls it never loads it
+    import openai
+
 # provider name -> (settings attribute of the base URL, SDK default base URL, key parameter)
 OPENAI_COMPATIBLE = {
     "OpenAI": ("openai_base_url", None, "openai_api_key"),
@@ -32,6 +31,9 @@ OPENAI_COMPATIBLE = {
 def make_client(settings: Settings, api_key: str, provider: str = "OpenAI") -> openai.OpenAI:
     """The (cached) client with the configured base URL, timeout and retry policy (retries: 429 and 5xx),
     on the provider's shared connection pool."""
+    import httpx
+    import openai
+
     url_attr, default_url, _ = OPENAI_COMPATIBLE[provider]
     base_url = getattr(settings, url_attr) or default_url
 
@@ -47,6 +49,8 @@ def stream_json(client: openai.OpenAI, path: str, body: dict[str, Any]) -> opena
     """POST a streamed request; its events come as plain JSON dicts. The SDK still sends, retries, decodes the
     SSE and raises its errors; only its typed event models are skipped (validating those costs ~5 ms of CPU
     per call, most of a call's cost, and 50,000 models for a 200 KB answer in 4-byte deltas)."""
+    import openai
+
     return client.post(path, body={**body, "stream": True}, cast_to=object, stream=True,
                        stream_cls=openai.Stream[object])
 
@@ -54,6 +58,10 @@ def stream_json(client: openai.OpenAI, path: str, body: dict[str, Any]) -> opena
 @contextmanager
 def openai_errors(call: ProviderCall) -> Iterator[None]:
     """Hold a provider slot, and turn SDK exceptions into a plain-words UserError."""
+    import httpx
+    import openai
+    import pydantic
+
     provider = call.provider
     with call.slot():
         try:

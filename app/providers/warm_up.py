@@ -1,4 +1,4 @@
-"""Start-up work done before the server listens: import the provider SDKs and build the types they make lazily.
+"""Start-up work on a native thread (app.lifecycle): import the provider SDKs, build the types they make lazily.
 
 The first streamed answer after a start would otherwise spend over a second inside the stream loop on
 imports and on building pydantic validators for the event models (blocking every green thread, and
@@ -96,8 +96,7 @@ def _warm_anthropic() -> None:
 
 
 def warm_up() -> None:
-    """Run each SDK once on canned answers (a failure only costs the first real call its speed). Called before
-    the server listens: no request ever waits behind this work (it holds the event loop while it imports)."""
+    """Run each SDK once on canned answers (a failure only costs the first real call its speed)."""
     started = time.monotonic()
     for name, step in (("OpenAI", _warm_openai), ("Anthropic", _warm_anthropic)):
         try:

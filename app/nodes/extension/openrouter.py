@@ -11,8 +11,6 @@ import logging
 import time
 from typing import Any
 
-import openai
-
 from app import concurrency
 from app.nodes.config import Field, NodeConfig, select, when
 from app.nodes.text_generation import (
@@ -90,6 +88,8 @@ class ModelCatalogue:
 
 def fetch_models(settings: Settings) -> list[Any]:
     """GET {OPENROUTER_BASE_URL}/models (a public list; the server's key is sent if it has one)."""
+    import openai
+
     client = make_client(settings, settings.openrouter_api_key or "none", PROVIDER).with_options(
         timeout=min(FETCH_TIMEOUT_S, settings.provider_timeout_s), max_retries=0)
     headers = {} if settings.openrouter_api_key else {"Authorization": openai.Omit()}
