@@ -19,6 +19,7 @@ from bench import (
     bench_browser,
     bench_cache,
     bench_cluster,
+    bench_editor_large_flow,
     bench_editor_load,
     bench_fetch,
     bench_providers,
@@ -175,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     print(load)
     if not args.no_write:
         write_doc_section(DOC, bench_editor_load.SECTION, load)
+    print("[gevent] editor: 300-node flow (open, pan, zoom, 100 LLM nodes streaming) ...", flush=True)
+    large = bench_editor_large_flow.markdown(bench_editor_large_flow.run())
+    print(large)
+    if not args.no_write:
+        write_doc_section(DOC, bench_editor_large_flow.SECTION, large)
     if not args.no_providers:
         print("[gevent] provider path: 100 clients × 5 llm-prompt, then 20 big fast streams ...", flush=True)
         providers = bench_providers.markdown(bench_providers.run())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -67,6 +69,17 @@ def _run_npm(*args: str) -> None:
                     f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}", pytrace=False)
 
 
+@contextlib.contextmanager
+def _build_lock() -> Iterator[None]:
+    """An exclusive lock on ui/.build-lock while the editor is checked and built."""
+    with open(UI / ".build-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def ui_dist() -> Path:
     """ui/dist, rebuilt only when it is missing or older than the editor's sources (make test builds it first).
@@ -80,10 +93,11 @@ def ui_dist() -> Path:
         return other
     if not (UI / "package.json").is_file():
         pytest.fail("ui/package.json is missing: there is no editor to test", pytrace=False)
-    if not DIST_INDEX.is_file() or DIST_INDEX.stat().st_mtime < _newest_source_mtime():
-        if not (UI / "node_modules").is_dir():
-            _run_npm("ci", "--no-audit", "--no-fund", "--loglevel=error")
-        _run_npm("run", "build")
+    with _build_lock():  # test workers (pytest-xdist) build it once, one at a time
+        if not DIST_INDEX.is_file() or DIST_INDEX.stat().st_mtime < _newest_source_mtime():
+            if not (UI / "node_modules").is_dir():
+                _run_npm("ci", "--no-audit", "--no-fund", "--loglevel=error")
+            _run_npm("run", "build")
     if not DIST_INDEX.is_file():
         pytest.fail(f"`npm run build` did not produce {DIST_INDEX}", pytrace=False)
     return DIST_INDEX.parent

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,15 @@ class Editor:
 
     def sent_events(self, name: str) -> list[Any]:
         return [payload for event, payload in self.sent if event == name]
+
+    def wait_sent(self, name: str, count: int, timeout_ms: float = 10_000) -> list[Any]:
+        """The page's `name` events once it has sent `count` of them (the page's tasks run meanwhile)."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while len(self.sent_events(name)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the page sent {len(self.sent_events(name))} {name} events, not {count}")
+            self.page.wait_for_timeout(20)
+        return self.sent_events(name)
 
     def received_events(self, name: str) -> list[Any]:
         return [payload for event, payload in self.received if event == name]
@@ -233,7 +243,10 @@ class Editor:
 
     # ---- running -----------------------------------------------------------------------------
     def run_all(self) -> None:
+        """Click Run all; return once the page has sent the run (the run's code may still be loading then)."""
+        before = len(self.sent_events("process_file"))
         self.page.get_by_test_id("run-all").click()
+        self.wait_sent("process_file", before + 1)
 
     def wait_idle(self, timeout: float = 15_000) -> None:
         """No run of this page is in progress any more."""

@@ -96,9 +96,9 @@ def test_shift_enter_runs_the_selected_node(editor: Editor) -> None:
     field = editor.field(TEXT, "inputText")
     field.fill("Two words")
     field.press("Shift+Enter")
+    assert [r["nodeName"] for r in editor.wait_sent("run_node", 2)] == [LLM, TEXT]
     expect(editor.status(TEXT)).to_have_attribute("data-status", "done")
     editor.wait_idle()
-    assert [r["nodeName"] for r in editor.sent_events("run_node")] == [LLM, TEXT]
     expect(field).to_have_value("Two words")
 
 

@@ -36,8 +36,8 @@ def test_api_keys_stay_in_local_storage_and_go_with_each_run(editor: Editor) -> 
     expect(page.get_by_test_id("setting-openai_api_key")).to_have_value(KEY)
     page.keyboard.press("Escape")
     page.get_by_test_id(f"node-run-{TEXT}").click()
+    (single,) = editor.wait_sent("run_node", 1)
     expect(editor.status(TEXT)).to_have_attribute("data-status", "done")
-    (single,) = editor.sent_events("run_node")
     assert single["parameters"] == {"openai_api_key": KEY} and single["nodeName"] == TEXT
     assert editor.console_errors == []
 

@@ -4,6 +4,7 @@ import type { Socket } from "socket.io-client";
 import { translate } from "../i18n";
 import { readableMessage } from "../i18n/messages";
 import { resolveLargeOutputs } from "./largeOutputs";
+import { flushRunEvents, queueRunEvent } from "./runEventQueue";
 import { joinRun, joinRuns } from "./runJoin";
 import { useFlow, type RunEventName } from "../store/flowStore";
 import { usePrefs } from "../store/prefs";
@@ -55,6 +56,7 @@ function open(io: typeof import("socket.io-client").io): Socket {
     joinRuns(s);
   });
   s.on("disconnect", (reason) => {
+    flushRunEvents();
     useConnection.setState({ state: reason === "io client disconnect" ? "disconnected" : "reconnecting" });
     const running = Object.keys(useFlow.getState().runs).length > 0;
     if (running && reason === "io server disconnect") {
@@ -71,7 +73,7 @@ function open(io: typeof import("socket.io-client").io): Socket {
   });
   s.io.on("reconnect_attempt", () => useConnection.setState((c) => ({ state: c.state === "disconnected" ? "disconnected" : "reconnecting" })));
   for (const event of ["current_node_running", "progress", "error", "run_end"] as const) {
-    s.on(event, (payload: unknown) => onRunEvent(event, payload));
+    s.on(event, (payload: unknown) => queueRunEvent(() => onRunEvent(event, payload)));
   }
   s.on("app_config_updated", () => toast.success(t("configUpdated")));
   return s;

@@ -12,6 +12,7 @@ import { usePrefs } from "../store/prefs";
 import { Close } from "./icons";
 import { GenericNode } from "./nodes/GenericNode";
 import { SPECIAL_NODES as SPECIAL } from "./nodes/lazyNodes";
+import { memoNode } from "./nodes/memoNode";
 import { DRAG_MIME, type PaletteItemPayload } from "./Palette";
 
 function ButtonEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected }: EdgeProps) {
@@ -30,6 +31,7 @@ function ButtonEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, ta
 }
 
 const edgeTypes = { buttonedge: ButtonEdge };
+const Generic = memoNode(GenericNode);
 const defaultEdgeOptions = { type: "buttonedge", markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
 const proOptions = { hideAttribution: false };
 const fitViewOptions = { padding: 0.15, maxZoom: 1 };
@@ -81,7 +83,7 @@ export function Canvas() {
 
   const nodeTypes = useMemo(() => {
     const types: NodeTypes = {};
-    for (const type of typeKey.split("|").filter(Boolean)) types[type] = SPECIAL[type] ?? GenericNode;
+    for (const type of typeKey.split("|").filter(Boolean)) types[type] = SPECIAL[type] ?? Generic;
     return { ...types, ...SPECIAL };
   }, [typeKey]);
 

@@ -1,5 +1,6 @@
 /** Inline SVG icons (no icon library): UI glyphs and node icons keyed by the configs' icon names. */
 import type { ReactNode, SVGProps } from "react";
+import { memo } from "react";
 
 type IconProps = SVGProps<SVGSVGElement> & { size?: number };
 
@@ -92,7 +93,7 @@ const brands: Record<string, { text: string; bg: string }> = {
 };
 
 /** The icon of a node type: a brand badge, a glyph, or the first letter of its name. */
-export function NodeIcon({ name, label, size = 26 }: { name?: string | null; label?: string; size?: number }) {
+export const NodeIcon = memo(function NodeIcon({ name, label, size = 26 }: { name?: string | null; label?: string; size?: number }) {
   const brand = name ? brands[name] : undefined;
   if (brand) {
     return <span className="node-icon brand" style={{ background: brand.bg, width: size, height: size }}>{brand.text}</span>;
@@ -103,4 +104,4 @@ export function NodeIcon({ name, label, size = 26 }: { name?: string | null; lab
       {Glyph ? <Glyph size={Math.round(size * 0.6)} /> : <b>{(label ?? "?").charAt(0).toUpperCase()}</b>}
     </span>
   );
-}
+});

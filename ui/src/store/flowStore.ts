@@ -1,5 +1,6 @@
 /** The editor's flow store, made of slices with one job each (see ./flow/): configs, tabs, graph, history, clipboard, runs, past runs. */
 import { create } from "zustand";
+import { batching } from "./batching";
 import { createClipboardSlice } from "./flow/clipboardSlice";
 import { createConfigSlice } from "./flow/configSlice";
 import { createGraphSlice } from "./flow/graphSlice";
@@ -16,7 +17,7 @@ export { emptyTab, FLOW_VERSION, normaliseTabs } from "./flow/tabModel";
 export type { PastRun } from "../model/types";
 export type { ClipboardContent, EventOutcome, FlowState, RunEventName, RunInfo } from "./flow/types";
 
-export const useFlow = create<FlowState>()((...a) => ({
+export const useFlow = create<FlowState>()(batching((...a) => ({
   ...createConfigSlice(...a),
   ...createTabsSlice(...a),
   ...createGraphSlice(...a),
@@ -24,6 +25,6 @@ export const useFlow = create<FlowState>()((...a) => ({
   ...createClipboardSlice(...a),
   ...createRunSlice(...a),
   ...createPastRunSlice(...a),
-}));
+})));
 
 export const selectCurrentTab = (state: FlowState) => currentTab(state);

@@ -1,18 +1,18 @@
 /** The frame every node shares: header (icon, title, status, run), toolbar (NodeMenu.tsx), handles, error, output area. */
-import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
-import { useShallow } from "zustand/react/shallow";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { runNode } from "../../api/runCommands";
 import { useLanguage, useT } from "../../i18n";
 import { readableMessage } from "../../i18n/messages";
 import { inHandle, outHandle } from "../../model/fields";
 import { formatDuration } from "../../model/format";
 import { shownOutput } from "../../model/outputLook";
-import type { NodeData, NodeRunState } from "../../model/types";
+import type { FlowEdge, NodeData, NodeRunState } from "../../model/types";
 import { selectCurrentTab, useFlow } from "../../store/flowStore";
-import { Check, NodeIcon, Play, Spinner } from "../icons";
+import { Check, NodeIcon, Play } from "../icons";
 import { OutputView } from "../output/LazyOutputView";
+import { useNow } from "./clock";
 import { useRefreshInternals } from "./refreshInternals";
-import { SideHandles, type HandleSpec } from "./SideHandle";
+import { SideHandles, type HandleSpec, type Side } from "./SideHandle";
 
 /** The toolbar of a selected node (NodeMenu.tsx), loaded the first time a node is selected. */
 const NodeMenu = lazy(async () => ({ default: (await import("./NodeMenu")).NodeMenu }));
@@ -23,25 +23,38 @@ export function useRunState(id: string): NodeRunState | undefined {
 
 /** Target handles of this node that have an edge. */
 export function useLinkedHandles(id: string): string[] {
-  return useFlow(useShallow((s) => selectCurrentTab(s).edges.filter((e) => e.target === id).map((e) => e.targetHandle ?? inHandle(0))));
+  return useFlow((s) => linkedHandles(selectCurrentTab(s).edges, id));
+}
+
+const NONE: string[] = [];
+/** edges -> target node -> its linked handles, built once per edges array (every node asks on every store update) */
+const linkedByEdges = new WeakMap<readonly FlowEdge[], Map<string, string[]>>();
+
+function linkedHandles(edges: readonly FlowEdge[], id: string): string[] {
+  let byTarget = linkedByEdges.get(edges);
+  if (!byTarget) {
+    byTarget = new Map();
+    for (const e of edges) {
+      const handles = byTarget.get(e.target) ?? [];
+      handles.push(e.targetHandle ?? inHandle(0));
+      byTarget.set(e.target, handles);
+    }
+    linkedByEdges.set(edges, byTarget);
+  }
+  return byTarget.get(id) ?? NONE;
 }
 
 export function StatusBadge({ id, state }: { id: string; state?: NodeRunState }) {
   const t = useT();
   const language = useLanguage();
   const status = state?.status ?? "idle";
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (status !== "running" && status !== "waiting") return;
-    const timer = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(timer);
-  }, [status]);
-  if (status === "idle") return <span className="status idle" data-testid={`node-status-${id}`} data-status="idle" />;
   const active = status === "running" || status === "waiting";
+  const now = useNow(active);
+  if (status === "idle") return <span className="status idle" data-testid={`node-status-${id}`} data-status="idle" />;
   const elapsed = active && state?.startedAt ? (now - state.startedAt) / 1000 : state?.duration;
   return (
     <span className={`status ${status}`} data-testid={`node-status-${id}`} data-status={status} title={state?.error ? readableMessage(language, state.error) : t(`status_${status}`)}>
-      {active ? <Spinner size={11} /> : <i className="dot" />}
+      <i className={status === "running" ? "dot live" : "dot"} />
       {t(`status_${status}`)}
       {elapsed !== undefined && (active || status === "done" || status === "failed") && <em>{formatDuration(elapsed)}</em>}
     </span>
@@ -65,7 +78,7 @@ export function RunButton({ id, state }: { id: string; state?: NodeRunState }) {
   return (
     <button type="button" className={`run-btn node-play-button ${busy ? "busy" : ""} ${done ? "done" : ""}`} disabled={busy}
       title={t("RunNode")} data-testid={`node-run-${id}`} onClick={(e) => { e.stopPropagation(); runNode(id); }}>
-      {busy ? <Spinner size={15} /> : done ? <><Check size={15} className="when-idle" /><Play size={13} className="when-hover" /></> : <Play size={13} />}
+      {busy ? <Play size={13} /> : done ? <><Check size={15} className="when-idle" /><Play size={13} className="when-hover" /></> : <Play size={13} />}
     </button>
   );
 }
@@ -84,6 +97,28 @@ interface ShellProps {
   headerExtra?: ReactNode;
   onHeaderDoubleClick?: () => void;
   hideTitle?: boolean;
+}
+
+const ACROSS: Side[] = ["left", "right"];
+const ALONG: Side[] = ["top", "bottom"];
+
+/** The header's handles: `inputCount` inputs, `outputs` outputs (filled when the output has that element). */
+function handleSpecs(inputCount: number, outputs: number, output: unknown) {
+  const all: HandleSpec[] = [
+    ...Array.from({ length: inputCount }, (_, k): HandleSpec => ({ id: inHandle(k), type: "target", side: "left", className: "handle handle-in" })),
+    ...Array.from({ length: outputs }, (_, k): HandleSpec => ({
+      id: outHandle(k), type: "source", side: "right",
+      className: `handle handle-out ${Array.isArray(output) && output[k] !== undefined ? "filled" : ""}`,
+      title: Array.isArray(output) && output[k] !== undefined ? String(output[k]).slice(0, 200) : undefined,
+    })),
+  ];
+  return { all, targets: all.filter((s) => s.type === "target"), sources: all.filter((s) => s.type === "source") };
+}
+
+/** The output's font size, chosen on the output itself (one undo step per node). */
+function setFontSize(id: string, fontSize: number) {
+  const node = selectCurrentTab(useFlow.getState()).nodes.find((n) => n.id === id);
+  useFlow.getState().updateNodeData(id, { appearance: { ...node?.data.appearance, fontSize } }, `font:${id}`);
 }
 
 export function NodeShell({ id, data, selected, children, inputCount, outputCount, className = "", showOutput = true, headerExtra, onHeaderDoubleClick, hideTitle }: ShellProps) {
@@ -105,14 +140,8 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
     if (config?.defaultHideOutput) setOutputOpen(false);
   }
   useEffect(() => updateInternals(id), [id, inputCount, outputs, updateInternals]);
-  const specs: HandleSpec[] = [
-    ...Array.from({ length: inputCount }, (_, k): HandleSpec => ({ id: inHandle(k), type: "target", side: "left", className: "handle handle-in" })),
-    ...Array.from({ length: outputs }, (_, k): HandleSpec => ({
-      id: outHandle(k), type: "source", side: "right",
-      className: `handle handle-out ${Array.isArray(output) && output[k] !== undefined ? "filled" : ""}`,
-      title: Array.isArray(output) && output[k] !== undefined ? String(output[k]).slice(0, 200) : undefined,
-    })),
-  ];
+  const specs = useMemo(() => handleSpecs(inputCount, outputs, output), [inputCount, outputs, output]);
+  const onFontSize = useCallback((fontSize: number) => setFontSize(id, fontSize), [id]);
   const missing = (data.missingFields?.length ?? 0) > 0;
   const color = data.appearance?.color;
 
@@ -121,16 +150,16 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
       data-testid={`node-${id}`} style={color ? ({ "--node-accent": color } as React.CSSProperties) : undefined}>
       {selected && <Suspense fallback={null}><NodeMenu id={id} data={data} /></Suspense>}
       <div className="node-header" onDoubleClick={onHeaderDoubleClick}>
-        <SideHandles nodeId={id} specs={specs.filter((s) => s.type === "target")} handles={data.handles} sides={["left", "right"]} />
+        <SideHandles nodeId={id} specs={specs.targets} handles={data.handles} sides={ACROSS} />
         <NodeIcon name={config?.icon} label={title} />
         {!hideTitle && <div className="node-title" title={id}>{title}</div>}
         {headerExtra}
         <StatusBadge id={id} state={state} />
         <CachedBadge id={id} state={state} />
         <RunButton id={id} state={state} />
-        <SideHandles nodeId={id} specs={specs.filter((s) => s.type === "source")} handles={data.handles} sides={["left", "right"]} />
+        <SideHandles nodeId={id} specs={specs.sources} handles={data.handles} sides={ACROSS} />
       </div>
-      <SideHandles nodeId={id} specs={specs} handles={data.handles} sides={["top", "bottom"]} />
+      <SideHandles nodeId={id} specs={specs.all} handles={data.handles} sides={ALONG} />
       <div className="node-band" />
       {state?.status === "failed" && state.error && (
         <div className="node-error" data-testid={`node-error-${id}`} role="alert">{readableMessage(language, state.error)}</div>
@@ -144,7 +173,7 @@ export function NodeShell({ id, data, selected, children, inputCount, outputCoun
             {look === "partial" && <div className="output-note" data-testid={`node-partial-${id}`}>{t("PartialOutput")}</div>}
             {look === "stale" && <div className="output-note">{t("OutputFromEarlierRun")}</div>}
             <OutputView value={shown} outputType={config?.outputType} nodeName={id} streaming={streaming}
-              fontSize={data.appearance?.fontSize} onFontSize={(fontSize) => useFlow.getState().updateNodeData(id, { appearance: { ...data.appearance, fontSize } }, `font:${id}`)} />
+              fontSize={data.appearance?.fontSize} onFontSize={onFontSize} />
           </div>
         ) : (
           <button type="button" className="show-output" data-testid={`node-output-toggle-${id}`} onClick={() => setOutputOpen(true)}>{t("ClickToShowOutput")}</button>

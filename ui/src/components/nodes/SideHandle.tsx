@@ -1,6 +1,6 @@
 /** Header handles the user can move to another side of the node (hover one: four arrows), kept in `data.handles`. */
 import { Handle, Position } from "@xyflow/react";
-import { useEffect, useRef, useState, type CSSProperties } from "react";
+import { memo, useEffect, useRef, useState, type CSSProperties } from "react";
 import { useT } from "../../i18n";
 import { useFlow } from "../../store/flowStore";
 import { useRefreshInternals } from "./refreshInternals";
@@ -41,7 +41,7 @@ function pickerPlacement(side: Side, k: number, n: number): CSSProperties {
 }
 
 /** The handles of `specs` that sit on `sides`, each with its side picker on hover. */
-export function SideHandles({ nodeId, specs, handles, sides }: { nodeId: string; specs: HandleSpec[]; handles?: Record<string, string>; sides: Side[] }) {
+export const SideHandles = memo(function SideHandles({ nodeId, specs, handles, sides }: { nodeId: string; specs: HandleSpec[]; handles?: Record<string, string>; sides: Side[] }) {
   const placed = specs.map((spec) => ({ spec, side: sideOf(handles, spec) }));
   return (
     <>
@@ -51,7 +51,7 @@ export function SideHandles({ nodeId, specs, handles, sides }: { nodeId: string;
       })}
     </>
   );
-}
+});
 
 function MovableHandle({ nodeId, spec, side, k, n, handles }: { nodeId: string; spec: HandleSpec; side: Side; k: number; n: number; handles?: Record<string, string> }) {
   const t = useT();

@@ -2,12 +2,13 @@
  * ReplicateNode.tsx), in their own chunks: loaded with the first such node drawn (or once the first screen is drawn). */
 import type { NodeProps, NodeTypes } from "@xyflow/react";
 import { lazy, Suspense, type ComponentType } from "react";
+import { memoNode } from "./memoNode";
 
 function later(load: () => Promise<ComponentType<NodeProps>>): ComponentType<NodeProps> {
   const Part = lazy(async () => ({ default: await load() }));
-  return function LazyNode(props: NodeProps) {
+  return memoNode(function LazyNode(props: NodeProps) {
     return <Suspense fallback={<div className="flow-node" />}><Part {...props} /></Suspense>;
-  };
+  });
 }
 
 const special = () => import("./SpecialNodes");
