@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 NPM ?= npm
+# pytest-xdist: two workers, each takes a whole test file (its module-scoped servers and browser stay its own)
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 
 .PHONY: start start-mock test test-fast ui venv chromium postgresql redis bench clean
 
@@ -45,10 +47,10 @@ redis:
 
 test: venv ui chromium postgresql redis
 	@if [ -f ui/package.json ]; then cd ui && $(NPM) test --silent; fi
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_WORKERS)
 
 test-fast: venv
-	$(PY) -m pytest -q -m "not browser"
+	$(PY) -m pytest -q $(PYTEST_WORKERS) -m "not browser"
 
 bench: venv
 	$(PY) -m bench.run_all

@@ -102,8 +102,8 @@ def import_flow(page: Page, flow: list[dict[str, Any]]) -> float:
     started = page.evaluate("performance.now()")
     page.get_by_test_id("json-import-input").set_input_files(
         files=[{"name": "large.json", "mimeType": "application/json", "buffer": json.dumps(flow).encode()}])
-    page.wait_for_function(f"document.querySelectorAll('.react-flow__node').length === {len(flow)}",
-                           polling="raf", timeout=120_000)
+    page.wait_for_function("(count) => document.querySelectorAll('.react-flow__node').length === count",
+                           arg=len(flow), polling="raf", timeout=120_000)
     page.get_by_test_id("side-pane-toggle").click()  # the canvas gets the whole width back
     return page.evaluate("performance.now()") - started
 

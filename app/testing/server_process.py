@@ -38,36 +38,53 @@ def stop_process(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
         proc.kill()
 
 
+class PortTaken(RuntimeError):
+    """The server could not listen: its port was taken between choosing it and starting."""
+
+
 class ServerProcess:
     """`python server.py` on a free port with the given environment; stopped by stop()."""
 
     def __init__(self, env: dict[str, str] | None = None, tmp_path: Path | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self._data_dir = None if tmp_path is not None else tempfile.mkdtemp(prefix="aiflow-data-")
+        for attempt in range(3):  # a port free when asked may be taken by another test worker's process meanwhile
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            self._start(env or {}, tmp_path)
+            try:
+                self._wait_ready()
+                return
+            except PortTaken:
+                self._log.close()
+                if attempt == 2:
+                    self.stop()
+                    raise
+            except BaseException:
+                self.stop()  # no server left running when it failed to start
+                raise
+
+    def _start(self, env: dict[str, str], tmp_path: Path | None) -> None:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "OPENAI", "ANTHROPIC"))}
         full_env.update({"PORT": str(self.port), "HOST": "127.0.0.1", "FLASK_SECRET_KEY": "test-secret",
                          "PYTHONUNBUFFERED": "1", **{name: NOWHERE for name in PROVIDER_URLS}})
         if tmp_path is not None:
             full_env.setdefault("LOCAL_STORAGE_FOLDER_NAME", str(tmp_path / "storage"))
-        self._data_dir = None if tmp_path is not None else tempfile.mkdtemp(prefix="aiflow-data-")
         full_env["DATA_DIR"] = str(tmp_path / "data") if tmp_path is not None else str(self._data_dir)
-        full_env.update(env or {})
+        full_env.update(env)
         self.log_path = (tmp_path or Path("/tmp")) / f"server-{self.port}.log"
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "server.py")], cwd=str(ROOT), env=full_env,
                                      stdout=self._log, stderr=subprocess.STDOUT)
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()  # no server left running when it failed to start
-            raise
 
     def _wait_ready(self, timeout: float = 90) -> None:
         """Until /healthcheck answers (generous: a start takes 25 s on two cores shared with other test runs)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log()}")
+                log = self.log()
+                if "Address already in use" in log:
+                    raise PortTaken(self.port)
+                raise RuntimeError(f"server exited early:\n{log}")
             try:
                 if requests.get(self.url + "/healthcheck", timeout=1).status_code == 200:
                     return

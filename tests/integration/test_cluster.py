@@ -80,7 +80,7 @@ def test_a_killed_workers_run_ends_failed_and_others_go_on(
         start_cluster: Callable[..., Cluster], client_factory: Callable[..., FlowClient]) -> None:  # noqa: F811
     cluster = start_cluster(concurrency=2)
     client = client_factory(cluster.webs[0].url)
-    doomed = [start(client, slow_flow(20.0)) for _ in range(2)]
+    doomed = [start(client, slow_flow(6.0)) for _ in range(2)]  # the survivor's run ends on its own, 6 s on
     client.wait_for(lambda n, d: n == "current_node_running" and d.get("instanceName") == "slow#llm-prompt"
                     and d.get("runId") == doomed[0], timeout=20)
     time.sleep(0.5)
