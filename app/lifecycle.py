@@ -11,7 +11,7 @@ from typing import Any
 from app import concurrency
 from app.engine.runs import RunRegistry
 from app.engine.shutdown import Drain
-from app.providers.warm_up import warm_up
+from app.providers.warm_up import start_warm_up
 from app.settings import Settings
 
 
@@ -27,15 +27,8 @@ def before_serving(app: Any) -> Drain:
     gc.collect()
     gc.freeze()
     if not settings.use_mock:
-        concurrency.spawn(_warm_up)
+        start_warm_up()  # about a second of CPU, on a native thread: the server listens at once
     return drain
-
-
-def _warm_up() -> None:
-    """The SDKs' imports and first calls (about a second of CPU) on a native thread: the event loop keeps serving
-    meanwhile (the server listens at once); then their ~300,000 long-lived objects are frozen like the rest."""
-    concurrency.run_blocking(warm_up)
-    gc.freeze()
 
 
 def _exit(status: int) -> None:

@@ -15,6 +15,7 @@ from app.providers.common import (
     stream_error,
 )
 from app.providers.http_pool import pooled_transport
+from app.providers.warm_up import wait_until_warm
 from app.settings import Settings
 
 if TYPE_CHECKING:  # the SDK is imported when a client is first made: a server that never calls it never loads it
@@ -26,6 +27,7 @@ PROVIDER = "Anthropic"
 def make_client(settings: Settings, api_key: str) -> anthropic.Anthropic:
     """The (cached) client with the configured base URL (ANTHROPIC_BASE_URL), timeout and retries (429, 5xx),
     on the shared Anthropic connection pool (the SDK uses httpx2)."""
+    wait_until_warm()
     import anthropic
     import httpx2
 
@@ -41,6 +43,7 @@ def make_client(settings: Settings, api_key: str) -> anthropic.Anthropic:
 
 def stream_json(client: anthropic.Anthropic, body: dict[str, Any]) -> anthropic.Stream[Any]:
     """POST a streamed Messages request; events come as plain JSON dicts (see openai_client.stream_json)."""
+    wait_until_warm()
     import anthropic
 
     return client.post("/v1/messages", body={**body, "stream": True}, cast_to=object, stream=True,
@@ -50,6 +53,7 @@ def stream_json(client: anthropic.Anthropic, body: dict[str, Any]) -> anthropic.
 @contextmanager
 def anthropic_errors(call: ProviderCall) -> Iterator[None]:
     """Hold an Anthropic slot and turn SDK exceptions into a plain-words UserError."""
+    wait_until_warm()
     import anthropic
     import httpx2
     import pydantic

@@ -15,6 +15,7 @@ from app.providers.common import (
     stream_error,
 )
 from app.providers.http_pool import pooled_transport
+from app.providers.warm_up import wait_until_warm
 from app.settings import Settings
 
 if TYPE_CHECKING:  # the SDK is imported when a client is first made: a server that never calls it never loads it
@@ -31,6 +32,7 @@ OPENAI_COMPATIBLE = {
 def make_client(settings: Settings, api_key: str, provider: str = "OpenAI") -> openai.OpenAI:
     """The (cached) client with the configured base URL, timeout and retry policy (retries: 429 and 5xx),
     on the provider's shared connection pool."""
+    wait_until_warm()
     import httpx
     import openai
 
@@ -49,6 +51,7 @@ def stream_json(client: openai.OpenAI, path: str, body: dict[str, Any]) -> opena
     """POST a streamed request; its events come as plain JSON dicts. The SDK still sends, retries, decodes the
     SSE and raises its errors; only its typed event models are skipped (validating those costs ~5 ms of CPU
     per call, most of a call's cost, and 50,000 models for a 200 KB answer in 4-byte deltas)."""
+    wait_until_warm()
     import openai
 
     return client.post(path, body={**body, "stream": True}, cast_to=object, stream=True,
@@ -58,6 +61,7 @@ def stream_json(client: openai.OpenAI, path: str, body: dict[str, Any]) -> opena
 @contextmanager
 def openai_errors(call: ProviderCall) -> Iterator[None]:
     """Hold a provider slot, and turn SDK exceptions into a plain-words UserError."""
+    wait_until_warm()
     import httpx
     import openai
     import pydantic

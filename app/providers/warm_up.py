@@ -8,10 +8,13 @@ in-memory transport (httpx's MockTransport: no network, no key) so that work is 
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
 from typing import Any
+
+from app import concurrency
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,34 @@ def _warm_anthropic() -> None:
                                 messages=[{"role": "user", "content": "x"}]) as stream:
         for _ in stream:
             pass
+
+
+#: Set once the warm-up has ended; None when none was started (mock mode, tests in one process).
+_warm: Any = None
+
+
+def start_warm_up() -> None:
+    """Warm the SDKs up on a native thread (the event loop keeps serving), then freeze their ~300,000 long-lived
+    objects out of the collector's passes. Until it ends, wait_until_warm() holds the SDKs' users."""
+    global _warm
+    done = concurrency.event()
+    _warm = done
+
+    def run() -> None:
+        try:
+            concurrency.run_blocking(warm_up)
+            gc.freeze()
+        finally:
+            done.set()
+
+    concurrency.spawn(run)
+
+
+def wait_until_warm(timeout: float = 30.0) -> None:
+    """Call before importing an SDK: while the warm-up thread imports it, a green thread waits here (letting the
+    others run) instead of blocking the whole event loop on the interpreter's import lock."""
+    if _warm is not None:
+        _warm.wait(timeout)
 
 
 def warm_up() -> None:

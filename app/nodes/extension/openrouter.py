@@ -19,6 +19,7 @@ from app.nodes.text_generation import (
     prompt_field,
 )
 from app.providers.openai_client import make_client
+from app.providers.warm_up import wait_until_warm
 from app.settings import RESOURCES_DIR, Settings
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class ModelCatalogue:
 
 def fetch_models(settings: Settings) -> list[Any]:
     """GET {OPENROUTER_BASE_URL}/models (a public list; the server's key is sent if it has one)."""
+    wait_until_warm()
     import openai
 
     client = make_client(settings, settings.openrouter_api_key or "none", PROVIDER).with_options(
