@@ -38,32 +38,38 @@ describe("batching", () => {
 describe("queueRunEvent", () => {
   afterEach(() => vi.useRealTimers());
 
-  it("applies a frame's events together, in order, and flushRunEvents applies them at once", () => {
+  it("applies the first event of a frame at once and the frame's others together at its end, in order", () => {
     vi.useFakeTimers();
     const store = makeStore();
     let notices = 0;
     store.subscribe(() => { notices += 1; });
     const order: number[] = [];
     for (const n of [1, 2, 3]) queueRunEvent(() => { order.push(n); store.getState().bump(); });
-    expect(order).toEqual([]);
-    vi.advanceTimersByTime(100); // no animation frames here (a hidden tab): the timer applies them
-    expect(order).toEqual([1, 2, 3]);
+    expect(order).toEqual([1]); // a click's answer is drawn without waiting for a frame
     expect(notices).toBe(1);
+    vi.advanceTimersByTime(100); // no animation frames here (a hidden tab): the timer applies the others
+    expect(order).toEqual([1, 2, 3]);
+    expect(notices).toBe(2);
 
-    queueRunEvent(() => order.push(4));
-    flushRunEvents();
+    queueRunEvent(() => order.push(4)); // a new frame: at once again
+    queueRunEvent(() => order.push(5));
     expect(order).toEqual([1, 2, 3, 4]);
+    flushRunEvents();
+    expect(order).toEqual([1, 2, 3, 4, 5]);
+    queueRunEvent(() => order.push(6)); // the flush ended the frame: at once
+    expect(order).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it("keeps applying the frame's other events when one fails", () => {
     vi.useFakeTimers();
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const order: number[] = [];
+    queueRunEvent(() => order.push(0));
     queueRunEvent(() => order.push(1));
     queueRunEvent(() => { throw new Error("bad event"); });
     queueRunEvent(() => order.push(3));
     flushRunEvents();
-    expect(order).toEqual([1, 3]);
+    expect(order).toEqual([0, 1, 3]);
     expect(errors).toHaveBeenCalledTimes(1);
     errors.mockRestore();
   });
