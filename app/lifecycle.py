@@ -18,7 +18,7 @@ from app.settings import Settings
 def before_serving(app: Any) -> Drain:
     """Call once, before the server listens. Freezes the start-up heap (modules, catalogue: long-lived) so the
     collector's full passes skip it and do not stall the event loop; warms the provider SDKs up on a native
-    thread (unless mocked); installs the draining shutdown on SIGTERM and SIGINT (SHUTDOWN_GRACE_S)."""
+    thread (unless mocked or PROVIDER_WARM_UP=false); installs the draining shutdown on SIGTERM and SIGINT (SHUTDOWN_GRACE_S)."""
     injector = app.extensions["injector"]
     settings = injector.get(Settings)
     drain = Drain(injector.get(RunRegistry), settings.shutdown_grace_s, _exit)
@@ -26,7 +26,7 @@ def before_serving(app: Any) -> Drain:
         concurrency.on_signal(signum, drain.begin)
     gc.collect()
     gc.freeze()
-    if not settings.use_mock:
+    if settings.provider_warm_up and not settings.use_mock:
         start_warm_up()  # about a second of CPU, on a native thread: the server listens at once
     return drain
 

@@ -95,6 +95,7 @@ class Settings(BaseSettings):
     provider_concurrency: int = Field(8, alias="PROVIDER_CONCURRENCY", ge=1)  # per provider and API key
     provider_concurrency_total: int = Field(256, alias="PROVIDER_CONCURRENCY_TOTAL", ge=1)  # per provider
     provider_keepalive_s: float = Field(30.0, alias="PROVIDER_KEEPALIVE_S", gt=0)  # idle provider connections
+    provider_warm_up: bool = Field(True, alias="PROVIDER_WARM_UP")  # SDKs imported and run once at start
     stabilityai_poll_timeout_s: float = Field(600.0, alias="STABILITYAI_POLL_TIMEOUT_S", gt=0)
     replicate_poll_interval: float = Field(0.5, alias="REPLICATE_POLL_INTERVAL", gt=0)
     replicate_timeout_s: float = Field(1800.0, alias="REPLICATE_TIMEOUT_S", gt=0)

@@ -21,7 +21,7 @@ class Server(ServerProcess):
     def __init__(self, mode: str, **env: str) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="aiflow-bench-")
         super().__init__({"ASYNC_MODE": mode, "USE_MOCK": "true", "FLASK_SECRET_KEY": "bench",
-                          "LOG_LEVEL": "WARNING", **env}, Path(self._dir.name))
+                          "LOG_LEVEL": "WARNING", "PROVIDER_WARM_UP": "true", **env}, Path(self._dir.name))
 
     def stop(self) -> None:
         super().stop()

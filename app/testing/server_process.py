@@ -65,8 +65,11 @@ class ServerProcess:
 
     def _start(self, env: dict[str, str], tmp_path: Path | None) -> None:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "OPENAI", "ANTHROPIC"))}
+        # PROVIDER_WARM_UP off: a test server lives seconds, the warm-up would cost each a second of CPU (the tests
+        # of the warm start turn it on)
         full_env.update({"PORT": str(self.port), "HOST": "127.0.0.1", "FLASK_SECRET_KEY": "test-secret",
-                         "PYTHONUNBUFFERED": "1", **{name: NOWHERE for name in PROVIDER_URLS}})
+                         "PYTHONUNBUFFERED": "1", "PROVIDER_WARM_UP": "false",
+                         **{name: NOWHERE for name in PROVIDER_URLS}})
         if tmp_path is not None:
             full_env.setdefault("LOCAL_STORAGE_FOLDER_NAME", str(tmp_path / "storage"))
         full_env["DATA_DIR"] = str(tmp_path / "data") if tmp_path is not None else str(self._data_dir)

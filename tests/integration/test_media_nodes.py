@@ -38,8 +38,9 @@ def fake() -> Iterator[FakeProviders]:
 
 @pytest.fixture(scope="module")
 def server(fake: FakeProviders, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    # the SDK warm-up on, as in production: the first OpenAI call below meets it still importing
     env = {**fake.base_urls(), "ALLOW_PRIVATE_URLS": "true", "PROVIDER_MAX_RETRIES": "1",
-           "PROVIDER_TIMEOUT_S": "1.5", "STABILITYAI_POLL_TIMEOUT_S": "3"}
+           "PROVIDER_TIMEOUT_S": "1.5", "STABILITYAI_POLL_TIMEOUT_S": "3", "PROVIDER_WARM_UP": "true"}
     process = ServerProcess(env, tmp_path_factory.mktemp("media-server"))
     yield process
     process.stop()

@@ -127,7 +127,7 @@ def test_first_stream_after_start_arrives_in_pieces(llm_fake: FakeProviders,
     s = script(llm_fake)
     s.answer = " ".join(f"word{i}" for i in range(40))
     s.pace = 0.015  # a 0.6 s stream
-    server = start(start_server, llm_fake, STREAM_INTERVAL_MS="50")
+    server = start(start_server, llm_fake, STREAM_INTERVAL_MS="50", PROVIDER_WARM_UP="true")
     client = client_factory(server.url)
     first = partials(client.run(llm_flow(), parameters={"openai_api_key": KEY}))
     later = partials(client.run(llm_flow(), parameters={"openai_api_key": KEY}))
