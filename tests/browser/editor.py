@@ -235,8 +235,10 @@ class Editor:
         return self.page.get_by_test_id(f"node-error-{node}")
 
     def show_output(self, node: str) -> Locator:
-        """The node's output area, opened if the node hides its output by default."""
+        """The node's output area, opened if the node hides its output by default (waits for one or the other: a
+        node's status may be drawn a frame before its output)."""
         toggle = self.page.get_by_test_id(f"node-output-toggle-{node}")
+        expect(self.output(node).or_(toggle)).to_be_visible()
         if toggle.count():
             toggle.click()
         return self.output(node)
