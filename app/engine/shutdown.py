@@ -18,10 +18,12 @@ FLUSH_S = 0.5
 class Drain:
     """One shutdown of the server: begin() on the first signal; a second signal skips the grace."""
 
-    def __init__(self, runs: RunRegistry, grace_s: float, exit_process: Callable[[int], None]) -> None:
+    def __init__(self, runs: RunRegistry, grace_s: float, exit_process: Callable[[int], None],
+                 flush: Callable[[], object] | None = None) -> None:
         self.runs = runs
         self.grace_s = grace_s
         self.exit_process = exit_process
+        self.flush = flush  # writes still queued (the output cache's) reach the database before the exit
         self._begun = False
 
     def begin(self) -> None:
@@ -44,6 +46,8 @@ class Drain:
             self.runs.cancel_all("interrupted")
         if active or left:
             concurrency.sleep(FLUSH_S)
+        if self.flush is not None:
+            self.flush()
         if self.runs.history is not None:
             self.runs.history.close()  # what is queued reaches the database before the process ends
         log.info("Shut down.")

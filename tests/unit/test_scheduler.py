@@ -409,12 +409,13 @@ def test_cancel_stops_scheduling_calls_hooks_and_ends_once(engine: Engine) -> No
 
 
 def test_shutdown_drain_interrupts_what_outlives_the_grace_and_refuses_new_runs(engine: Engine) -> None:
-    exits: list[int] = []
     quick = engine.start([node("s", "sleep", seconds=0.05)])
     slow = engine.start([node("blocker", "block")], sid="other")
     assert REC.block_started.wait(5)
-    Drain(engine.runs, grace_s=0.3, exit_process=exits.append).run()
-    assert exits == [0] and quick.finished and slow.finished
+    order: list[str] = []
+    Drain(engine.runs, grace_s=0.3, exit_process=lambda status: order.append(f"exit {status}"),
+          flush=lambda: order.append("flush")).run()
+    assert order == ["flush", "exit 0"] and quick.finished and slow.finished  # queued writes before the exit
     assert engine.events_of(quick.run_id)[-1][1]["status"] == "completed"
     end = engine.events_of(slow.run_id)[-1][1]
     assert end["status"] == "interrupted" and end["cancelled"] is True
