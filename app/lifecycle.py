@@ -19,8 +19,8 @@ from app.settings import Settings
 def before_serving(app: Any) -> Drain:
     """Call once, before the server listens. Freezes the start-up heap (modules, catalogue: long-lived) so the
     collector's full passes skip it and do not stall the event loop; warms the provider SDKs up on a native
-    thread (unless mocked or PROVIDER_WARM_UP=false); installs the draining shutdown on SIGTERM and SIGINT (SHUTDOWN_GRACE_S; queued output-cache writes are
-    flushed before the exit)."""
+    thread (unless mocked or PROVIDER_WARM_UP=false); installs the draining shutdown on SIGTERM and SIGINT
+    (SHUTDOWN_GRACE_S; queued output-cache writes are flushed before the exit)."""
     injector = app.extensions["injector"]
     settings = injector.get(Settings)
     cache = injector.get(RunDatabase).cache
