@@ -43,8 +43,7 @@ def make_client(settings: Settings, api_key: str) -> anthropic.Anthropic:
 
 def stream_json(client: anthropic.Anthropic, body: dict[str, Any]) -> anthropic.Stream[Any]:
     """POST a streamed Messages request; events come as plain JSON dicts (see openai_client.stream_json)."""
-    wait_until_warm()
-    import anthropic
+    import anthropic  # loaded already: the client came from make_client
 
     return client.post("/v1/messages", body={**body, "stream": True}, cast_to=object, stream=True,
                        stream_cls=anthropic.Stream[object])

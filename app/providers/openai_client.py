@@ -51,8 +51,7 @@ def stream_json(client: openai.OpenAI, path: str, body: dict[str, Any]) -> opena
     """POST a streamed request; its events come as plain JSON dicts. The SDK still sends, retries, decodes the
     SSE and raises its errors; only its typed event models are skipped (validating those costs ~5 ms of CPU
     per call, most of a call's cost, and 50,000 models for a 200 KB answer in 4-byte deltas)."""
-    wait_until_warm()
-    import openai
+    import openai  # loaded already: the client came from make_client
 
     return client.post(path, body={**body, "stream": True}, cast_to=object, stream=True,
                        stream_cls=openai.Stream[object])
